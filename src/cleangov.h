@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * cleangov.h
+ *	  Declarations shared by the C files of the cleangov extension.
+ *
+ * Each feature lives in its own file under src/ (kernels, identity checks,
+ * banding, ...); what more than one of them needs is declared here and
+ * nowhere else.
+ *
+ * IDENTIFICATION
+ *	  src/cleangov.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CLEANGOV_H
+#define CLEANGOV_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include <math.h>
+
+/* Version of the shared library, compared with the SQL objects' version. */
+#ifndef CLEANGOV_VERSION
+#error "CLEANGOV_VERSION is set by the Makefile from cleangov.control"
+#endif
+
+/*
+ * Refuse a non-finite float8 argument with a message naming the kernel.
+ * Used by every numerical kernel so that NaN and infinities never reach an
+ * aggregate state (they would silently poison every result after them).
+ */
+static inline void
+cleangov_check_finite(double x, const char *kernel)
+{
+	if (unlikely(isnan(x) || isinf(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: input must be a finite number", kernel),
+				 errdetail("The value was %s.", isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity")),
+				 errhint("Filter non-finite values out before calling %s.", kernel)));
+}
+
+#endif							/* CLEANGOV_H */
