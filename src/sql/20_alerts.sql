@@ -1,0 +1,334 @@
+-- Alerts and their append-only event trail; the one set-based entry point
+-- raise_alerts() that every rule, trigger and batch run goes through.
+-- See doc/alerts.md.
+
+CREATE TABLE @extschema@.alert (
+  alert_id        bigserial PRIMARY KEY,
+  rule_code       text NOT NULL REFERENCES @extschema@.rule (rule_code) ON UPDATE CASCADE,
+  subject_kind    text NOT NULL,
+  subject_key     text NOT NULL,
+  unit_code       text,
+  period          text NOT NULL DEFAULT '',
+  value           float8,
+  threshold       float8,
+  level           @extschema@.level NOT NULL,
+  hit_level       @extschema@.level NOT NULL,
+  previous_level  @extschema@.level,
+  evidence        jsonb NOT NULL DEFAULT '{}',
+  source_table    text,
+  source_key      text,
+  raised_at       timestamptz NOT NULL DEFAULT now(),
+  refreshed_at    timestamptz,
+  hit_count       integer NOT NULL DEFAULT 1,
+  due_at          timestamptz NOT NULL,
+  status          text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'dismissed')),
+  closed_at       timestamptz,
+  closed_by_rectification bigint,
+  recurrence_of   bigint REFERENCES @extschema@.alert (alert_id),
+  escalation_step smallint NOT NULL DEFAULT 0 CHECK (escalation_step BETWEEN 0 AND 2),
+  escalated_at    timestamptz,
+  review_verdict  text CHECK (review_verdict IN ('confirmed', 'false_positive')),
+  reviewed_at     timestamptz,
+  reviewed_by     name,
+  review_note     text,
+  CHECK ((status = 'open') = (closed_at IS NULL))
+);
+COMMENT ON TABLE @extschema@.alert IS
+  'Alerts: rule, subject, unit, period, measured value, threshold, level (current) and hit_level (of the last hit), evidence, source, raised/due/closed times, status, recurrence, escalation step, review. At most one open alert per (rule, subject, period).';
+COMMENT ON COLUMN @extschema@.alert.escalation_step IS '0 none, 1 talk with the unit head (约谈), 2 accountability (问责).';
+COMMENT ON COLUMN @extschema@.alert.previous_level IS 'Level before the last change (refresh or escalation).';
+-- The guarantee: one open alert per rule, subject and period.
+CREATE UNIQUE INDEX alert_one_open ON @extschema@.alert (rule_code, subject_kind, subject_key, period)
+  WHERE status = 'open';
+CREATE INDEX alert_subject_idx ON @extschema@.alert (rule_code, subject_kind, subject_key, raised_at);
+CREATE INDEX alert_unit_idx ON @extschema@.alert (unit_code);
+CREATE INDEX alert_due_idx ON @extschema@.alert (due_at) WHERE status = 'open';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert_alert_id_seq', '');
+
+CREATE FUNCTION @extschema@.alert_status_guard() RETURNS trigger
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NEW.status IS DISTINCT FROM OLD.status
+     AND (OLD.status, NEW.status) NOT IN (('open', 'closed'), ('open', 'dismissed'),
+                                          ('closed', 'dismissed'), ('closed', 'open')) THEN
+    RAISE EXCEPTION 'illegal status change of alert %: % to %', OLD.alert_id, OLD.status, NEW.status
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            DETAIL = 'Allowed: open to closed or dismissed, closed to dismissed or (reopened) open.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.alert_status_guard() IS
+  'BEFORE UPDATE trigger on cleangov.alert: refuses an illegal status change with 55000 (a dismissed alert stays dismissed). Volatile because it is a trigger; parallel unsafe because it is a trigger.';
+CREATE TRIGGER alert_status_guard BEFORE UPDATE OF status ON @extschema@.alert
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.alert_status_guard();
+
+CREATE TABLE @extschema@.alert_event (
+  event_id    bigserial PRIMARY KEY,
+  alert_id    bigint NOT NULL REFERENCES @extschema@.alert (alert_id),
+  event       text NOT NULL CHECK (event IN ('raised', 'refreshed', 'level_changed', 'reviewed',
+                                             'rectified', 'escalated', 'dismissed', 'reopened')),
+  at          timestamptz NOT NULL DEFAULT now(),
+  by_role     name NOT NULL DEFAULT @extschema@.actor(),
+  from_status text,
+  to_status   text,
+  from_level  @extschema@.level,
+  to_level    @extschema@.level,
+  note        text,
+  detail      jsonb
+);
+CREATE INDEX alert_event_alert_idx ON @extschema@.alert_event (alert_id, event_id);
+COMMENT ON TABLE @extschema@.alert_event IS
+  'Audit trail: every state change of every alert with time and the role that made it. Append-only: UPDATE, DELETE and TRUNCATE are refused (42501), also for the owner.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert_event', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert_event_event_id_seq', '');
+
+CREATE FUNCTION @extschema@.append_only() RETURNS trigger
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  RAISE EXCEPTION '%.% is append-only: % refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege',
+          HINT = 'The audit trail keeps every event; record a new event instead.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.append_only() IS
+  'Trigger refusing UPDATE, DELETE and TRUNCATE (42501) on the audit trail, whoever asks. Volatile because it is a trigger; parallel unsafe because it is a trigger.';
+CREATE TRIGGER alert_event_append_only BEFORE UPDATE OR DELETE ON @extschema@.alert_event
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.append_only();
+CREATE TRIGGER alert_event_no_truncate BEFORE TRUNCATE ON @extschema@.alert_event
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.append_only();
+
+CREATE TYPE @extschema@.hit AS (
+  rule_code    text,
+  subject_kind text,
+  subject_key  text,
+  unit_code    text,
+  period       text,
+  value        float8,
+  threshold    float8,
+  level        @extschema@.level,
+  evidence     jsonb,
+  source_table text,
+  source_key   text
+);
+COMMENT ON TYPE @extschema@.hit IS
+  'One rule hit, the input of raise_alerts(): rule, subject, unit, period ('''' or NULL when none), value, threshold, level (NULL: banded by the rule''s scheme, else its default level), evidence, source table and key.';
+
+-- Who may handle (review, rectify) alerts of a unit.
+CREATE FUNCTION @extschema@.visible_units(role_name name) RETURNS SETOF text
+  LANGUAGE sql STABLE STRICT PARALLEL SAFE
+  SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  BEGIN ATOMIC
+    WITH RECURSIVE t(code) AS (
+      SELECT ua.unit_code FROM @extschema@.unit_assignment ua
+       WHERE ua.role_name = visible_units.role_name
+          OR ua.role_name IN (SELECT r.rolname FROM pg_catalog.pg_roles r
+                               WHERE pg_catalog.pg_has_role(visible_units.role_name, r.oid, 'MEMBER'))
+      UNION
+      SELECT u.unit_code FROM @extschema@.unit u JOIN t ON u.parent_code = t.code)
+    SELECT code FROM t;
+  END;
+COMMENT ON FUNCTION @extschema@.visible_units(name) IS
+  'Units assigned to the role (directly or through a role it is a member of) and their subtrees: what an inspector sees under row-level security. Stable because it reads cleangov.unit_assignment and cleangov.unit; security definer so that inspectors need no access to the assignment table.';
+
+CREATE FUNCTION @extschema@.may_handle(unit_code text) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+  SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  RETURN (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = @extschema@.actor())
+      OR pg_catalog.pg_has_role(@extschema@.actor(), 'cleangov_admin', 'MEMBER')
+      OR may_handle.unit_code IN (SELECT @extschema@.visible_units(@extschema@.actor()));
+COMMENT ON FUNCTION @extschema@.may_handle(text) IS
+  'True when the acting role (actor()) may review or rectify alerts of the unit: a superuser, a member of cleangov_admin, or a role assigned to the unit or one above it. Stable because it reads roles and assignments; security definer so that it can read the assignments.';
+
+-- The hits of an array made ready to insert: enabled rules only, level
+-- computed, green hits dropped, duplicates of one (rule, subject, period)
+-- folded into the worst (then the last) hit, and what exists already looked up.
+CREATE FUNCTION @extschema@.prepare_hits(hits @extschema@.hit[])
+  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
+                 value float8, threshold float8, hit_level @extschema@.level,
+                 start_level @extschema@.level, evidence jsonb, source_table text, source_key text,
+                 due_at timestamptz, recurrence_of bigint, open_alert bigint, settled_alert bigint)
+  LANGUAGE sql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+WITH u AS (
+  SELECT h.*, coalesce(h.period, '') AS p, coalesce(h.evidence, '{}') AS ev,
+         coalesce(h.level,
+           CASE WHEN s.scheme_code IS NOT NULL AND h.value IS NOT NULL
+                 AND (s.measure = 'value' OR (h.threshold IS NOT NULL AND h.threshold <> 0))
+                THEN s.levels[@extschema@.band_position(
+                       CASE s.measure WHEN 'value' THEN h.value ELSE h.value / h.threshold END,
+                       s.cutoffs, s.high_is_bad)] END,
+           r.default_level) AS lvl,
+         r.rectify_days, r.recurrence_days, s.levels AS scheme_levels
+    FROM unnest($1) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
+                                         threshold, level, evidence, source_table, source_key, ord)
+    JOIN @extschema@.rule r ON r.rule_code = h.rule_code AND r.enabled
+    LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
+), d AS (
+  SELECT DISTINCT ON (u.rule_code, u.subject_kind, u.subject_key, u.p) u.*
+    FROM u
+   WHERE u.lvl > 'green'
+   ORDER BY u.rule_code, u.subject_kind, u.subject_key, u.p, u.lvl DESC, u.ord DESC
+)
+SELECT d.rule_code, d.subject_kind, d.subject_key, d.unit_code, d.p, d.value, d.threshold, d.lvl,
+       CASE WHEN prev.alert_id IS NULL THEN d.lvl ELSE @extschema@.level_up(d.lvl, d.scheme_levels) END,
+       d.ev, d.source_table, d.source_key, now() + make_interval(days => d.rectify_days),
+       prev.alert_id, op.alert_id, st.alert_id
+  FROM d
+  LEFT JOIN @extschema@.alert op
+         ON op.rule_code = d.rule_code AND op.subject_kind = d.subject_kind
+        AND op.subject_key = d.subject_key AND op.period = d.p AND op.status = 'open'
+  -- the same fact again after closure or dismissal (same value and evidence): nothing new
+  LEFT JOIN LATERAL (
+    SELECT l.alert_id FROM (
+      SELECT a.alert_id, a.value, a.evidence FROM @extschema@.alert a
+       WHERE a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+         AND a.subject_key = d.subject_key AND a.period = d.p AND a.status <> 'open'
+       ORDER BY a.raised_at DESC, a.alert_id DESC LIMIT 1) l
+     WHERE l.value IS NOT DISTINCT FROM d.value AND l.evidence = d.ev) st ON op.alert_id IS NULL
+  -- recurrence: a closed alert of the rule for the subject, closed within the window
+  LEFT JOIN LATERAL (
+    SELECT a.alert_id FROM @extschema@.alert a
+     WHERE a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+       AND a.subject_key = d.subject_key AND a.status = 'closed'
+       AND a.closed_at >= now() - make_interval(days => d.recurrence_days)
+     ORDER BY a.closed_at DESC, a.alert_id DESC LIMIT 1) prev ON op.alert_id IS NULL AND st.alert_id IS NULL
+$$;
+COMMENT ON FUNCTION @extschema@.prepare_hits(@extschema@.hit[]) IS
+  'Internal step of raise_alerts(): the hits with their level, folded per (rule, subject, period), with the open alert, an identical settled alert and a recurrence candidate looked up. Stable because it reads rules, schemes and alerts.';
+
+CREATE FUNCTION @extschema@.raise_alerts(hits @extschema@.hit[])
+  RETURNS TABLE (alert_id bigint, action text)
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+#variable_conflict use_column
+DECLARE
+  bad record;
+  who name := @extschema@.actor();
+  ids bigint[];
+  acts text[];
+  n_ready bigint;
+BEGIN
+  IF hits IS NULL OR cardinality(hits) = 0 THEN
+    RETURN;
+  END IF;
+
+  -- Misuse is refused before anything is written, naming the first bad hit.
+  SELECT h.ord, h.rule_code, h.subject_kind, h.subject_key, h.level, r.rule_code AS known,
+         r.scheme_code, s.levels
+    INTO bad
+    FROM unnest(hits) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
+                                           threshold, level, evidence, source_table, source_key, ord)
+    LEFT JOIN @extschema@.rule r ON r.rule_code = h.rule_code
+    LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
+   WHERE h.rule_code IS NULL OR h.subject_kind IS NULL OR h.subject_key IS NULL
+      OR r.rule_code IS NULL
+      OR (h.level IS NOT NULL AND s.levels IS NOT NULL AND h.level <> ALL (s.levels))
+   ORDER BY h.ord
+   LIMIT 1;
+  IF FOUND THEN
+    IF bad.rule_code IS NULL OR bad.subject_kind IS NULL OR bad.subject_key IS NULL THEN
+      RAISE EXCEPTION 'hit % has no %', bad.ord,
+        CASE WHEN bad.rule_code IS NULL THEN 'rule_code'
+             WHEN bad.subject_kind IS NULL THEN 'subject_kind' ELSE 'subject_key' END
+        USING ERRCODE = 'null_value_not_allowed',
+              HINT = 'rule_code, subject_kind and subject_key are required in every hit.';
+    ELSIF bad.known IS NULL THEN
+      RAISE EXCEPTION 'rule "%" does not exist', bad.rule_code
+        USING ERRCODE = 'undefined_object',
+              HINT = 'Rules are rows of cleangov.rule.';
+    ELSE
+      RAISE EXCEPTION 'level % is not in scheme "%" of rule "%"', bad.level, bad.scheme_code, bad.rule_code
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = format('The scheme''s levels are %s.', bad.levels);
+    END IF;
+  END IF;
+
+  -- One INSERT ... ON CONFLICT for the whole array, the events in the same
+  -- statement.  Rows are inserted in key order so that two batches lock
+  -- alerts in the same order and cannot deadlock each other.
+  WITH ready AS (
+    SELECT * FROM @extschema@.prepare_hits(hits)
+  ), ins AS (
+    INSERT INTO @extschema@.alert AS a
+           (rule_code, subject_kind, subject_key, unit_code, period, value, threshold, level, hit_level,
+            evidence, source_table, source_key, due_at, recurrence_of)
+    SELECT p.rule_code, p.subject_kind, p.subject_key, p.unit_code, p.period, p.value, p.threshold,
+           p.start_level, p.hit_level, p.evidence, p.source_table, p.source_key, p.due_at, p.recurrence_of
+      FROM ready p
+     WHERE p.settled_alert IS NULL
+     ORDER BY p.rule_code, p.subject_kind, p.subject_key, p.period
+    ON CONFLICT (rule_code, subject_kind, subject_key, period) WHERE status = 'open'
+    DO UPDATE SET value = excluded.value, threshold = excluded.threshold, evidence = excluded.evidence,
+                  hit_level = excluded.hit_level, unit_code = coalesce(excluded.unit_code, a.unit_code),
+                  source_table = excluded.source_table, source_key = excluded.source_key,
+                  previous_level = a.level, level = greatest(a.level, excluded.hit_level),
+                  refreshed_at = now(), hit_count = a.hit_count + 1
+     WHERE (a.value, a.threshold, a.evidence, a.hit_level, a.unit_code, a.source_table, a.source_key)
+           IS DISTINCT FROM
+           (excluded.value, excluded.threshold, excluded.evidence, excluded.hit_level,
+            coalesce(excluded.unit_code, a.unit_code), excluded.source_table, excluded.source_key)
+    RETURNING a.alert_id, (a.xmax = 0) AS raised, a.level, a.previous_level, a.recurrence_of,
+              a.value, a.hit_level
+  ), ev AS (
+    INSERT INTO @extschema@.alert_event (alert_id, event, by_role, from_status, to_status,
+                                         from_level, to_level, detail)
+    SELECT i.alert_id, e.event, who, e.from_status, 'open', e.from_level, i.level, e.detail
+      FROM ins i
+     CROSS JOIN LATERAL (VALUES
+       (CASE WHEN i.raised THEN 'raised' ELSE 'refreshed' END,
+        CASE WHEN i.raised THEN NULL ELSE 'open' END,
+        i.previous_level,
+        jsonb_strip_nulls(jsonb_build_object('value', i.value, 'hit_level', i.hit_level,
+                                             'recurrence_of', i.recurrence_of))),
+       (CASE WHEN NOT i.raised AND i.level > i.previous_level THEN 'level_changed' END,
+        'open', i.previous_level, NULL)) e(event, from_status, from_level, detail)
+     WHERE e.event IS NOT NULL
+  )
+  SELECT coalesce(array_agg(i.alert_id), '{}'),
+         coalesce(array_agg(CASE WHEN i.raised THEN 'raised' ELSE 'refreshed' END), '{}'),
+         (SELECT count(*) FROM ready)
+    INTO ids, acts, n_ready
+    FROM ins i;
+
+  RETURN QUERY SELECT * FROM unnest(ids, acts);
+
+  -- The rest were unchanged: an open alert that the hit did not change (read
+  -- in a new snapshot, so a concurrent session's alert is found), or an
+  -- identical alert that was closed or dismissed.
+  IF n_ready > cardinality(ids) THEN
+    RETURN QUERY
+      SELECT coalesce(p.settled_alert, a.alert_id), 'unchanged'::text
+        FROM @extschema@.prepare_hits(hits) p
+        LEFT JOIN @extschema@.alert a
+               ON p.settled_alert IS NULL AND a.status = 'open' AND a.rule_code = p.rule_code
+              AND a.subject_kind = p.subject_kind AND a.subject_key = p.subject_key AND a.period = p.period
+       WHERE coalesce(p.settled_alert, a.alert_id) <> ALL (ids);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_alerts(@extschema@.hit[]) IS
+  'The one entry point that raises or refreshes alerts, set-based: one INSERT ... ON CONFLICT for the whole array, events in the same statement. Returns (alert_id, action) with action raised | refreshed | unchanged; hits of disabled rules and green hits return nothing. Raises 42704 for an unknown rule, 22004 for a NULL rule_code/subject_kind/subject_key, 22023 for a level outside the rule''s scheme. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that callers need no write access to the alert tables.';
+
+CREATE FUNCTION @extschema@.raise_alert(rule_code text, subject_kind text, subject_key text, unit_code text,
+                                        period text DEFAULT '', value float8 DEFAULT NULL,
+                                        threshold float8 DEFAULT NULL,
+                                        level @extschema@.level DEFAULT NULL,
+                                        evidence jsonb DEFAULT NULL, source_table text DEFAULT NULL,
+                                        source_key text DEFAULT NULL)
+  RETURNS bigint
+  LANGUAGE sql VOLATILE PARALLEL UNSAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  SELECT r.alert_id
+    FROM @extschema@.raise_alerts(ARRAY[ROW($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)::@extschema@.hit]) r
+$$;
+COMMENT ON FUNCTION @extschema@.raise_alert(text, text, text, text, text, float8, float8, @extschema@.level, jsonb, text, text) IS
+  'Single-hit wrapper of raise_alerts(): the alert id raised, refreshed or unchanged; NULL when the rule is disabled or the hit is green. Volatile because it writes alerts; parallel unsafe because it writes.';
