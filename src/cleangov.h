@@ -41,4 +41,16 @@ cleangov_check_finite(double x, const char *kernel)
 				 errhint("Filter non-finite values out before calling %s.", kernel)));
 }
 
+/*
+ * Text form of aggregate states (src/statetext.c).  States travel between
+ * Citus nodes as text, so floats are written in their shortest form that
+ * reads back to the same bits, and reading refuses anything else.
+ */
+struct StringInfoData;
+extern void cleangov_append_float8(struct StringInfoData *buf, double x);
+extern double cleangov_read_float8(const char **p, const char *type_name, const char *input);
+extern int64 cleangov_read_int64(const char **p, const char *type_name, const char *input);
+extern void cleangov_read_literal(const char **p, const char *literal, const char *type_name, const char *input);
+extern void cleangov_read_end(const char **p, const char *type_name, const char *input);
+
 #endif							/* CLEANGOV_H */
