@@ -555,7 +555,10 @@ cleangov_robust_state_in(PG_FUNCTION_ARGS)
 
 	cleangov_read_literal(&p, "k=", tn, input);
 	k = cleangov_read_float8(&p, tn, input);
-	robust_check_k(k, tn);
+	if (k < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: k must not be negative", tn)));
 	cleangov_read_literal(&p, ";n=", tn, input);
 	n = cleangov_read_int64(&p, tn, input);
 	if (n < 0 || n > ROBUST_MAX_VALUES)
@@ -564,7 +567,7 @@ cleangov_robust_state_in(PG_FUNCTION_ARGS)
 				 errmsg("invalid input syntax for type %s: n out of range", tn)));
 	cleangov_read_literal(&p, ";", tn, input);
 	/* each value takes at least two characters: do not trust n for memory */
-	if (n > (int64) strlen(p) / 2 + 1)
+	if (n > ((int64) strlen(p) + 1) / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: fewer values than n", tn)));

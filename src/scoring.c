@@ -76,8 +76,8 @@ cleangov_normalize_score(PG_FUNCTION_ARGS)
 		den = best / 2 - worst / 2;
 	}
 	r = 100.0 * (num / den);
-	if (!(r >= 0))
-		r = 0;
+	if (r <= 0)
+		r = 0;					/* also turns -0 into 0 */
 	else if (r > 100)
 		r = 100;
 	PG_RETURN_FLOAT8(r);
