@@ -38,10 +38,12 @@ SELECT cleangov.streak(true, d, 'day') AS days,
        cleangov.streak(true, d, interval '3 months') AS quarters_interval,
        cleangov.streak(true, d, interval '1 year') AS years
   FROM generate_series('2023-12-25'::date, '2024-01-14', '1 day') g, LATERAL (SELECT g::date AS d) x;
--- Sunday 2024-01-07 and Monday 2024-01-08 are consecutive days in consecutive weeks;
--- Monday 2024-01-01 and Sunday 2024-01-14 are two weeks apart with a week missing.
+-- Sunday 2024-01-07 and Monday 2024-01-08 are consecutive days in consecutive weeks: 2.
 SELECT cleangov.streak(true, d, 'week') FROM (VALUES ('2024-01-07'::date), ('2024-01-08')) v(d);
+-- Monday 2024-01-01 and Sunday 2024-01-14 are in consecutive weeks: 2.
 SELECT cleangov.streak(true, d, 'week') FROM (VALUES ('2024-01-01'::date), ('2024-01-14')) v(d);
+-- Sunday 2024-01-07 and Monday 2024-01-15: the week between is missing: 1.
+SELECT cleangov.streak(true, d, 'week') FROM (VALUES ('2024-01-07'::date), ('2024-01-15')) v(d);
 -- Periods before 2000 and across year 0 bucket like any other.
 SELECT cleangov.streak(true, d, 'month') FROM (VALUES ('1999-11-15'::date), ('1999-12-01'), ('2000-01-31')) v(d);
 SELECT cleangov.streak(true, d, 'year') FROM (VALUES ('0002-01-01 BC'::date), ('0001-06-01 BC'), ('0001-01-01')) v(d);
