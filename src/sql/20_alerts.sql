@@ -196,7 +196,7 @@ SELECT d.rule_code, d.subject_kind, d.subject_key, d.unit_code, d.p, d.value, d.
   LEFT JOIN LATERAL (
     SELECT a.alert_id FROM @extschema@.alert a
      WHERE a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
-       AND a.subject_key = d.subject_key AND a.status = 'closed'
+       AND a.subject_key = d.subject_key AND a.status = 'closed' AND d.recurrence_days > 0
        AND a.closed_at >= now() - make_interval(days => d.recurrence_days)
      ORDER BY a.closed_at DESC, a.alert_id DESC LIMIT 1) prev ON op.alert_id IS NULL AND st.alert_id IS NULL
 $$;

@@ -94,7 +94,9 @@ BEGIN
       USING ERRCODE = 'datatype_mismatch',
             HINT = 'The column must hold cleangov.alert.alert_id (bigint).';
   END IF;
-  EXECUTE format('DROP TRIGGER IF EXISTS cleangov_close_alert ON %s', tbl);
+  IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cleangov_close_alert') THEN
+    EXECUTE format('DROP TRIGGER cleangov_close_alert ON %s', tbl);
+  END IF;
   EXECUTE format('CREATE TRIGGER cleangov_close_alert BEFORE INSERT ON %s FOR EACH ROW '
                  'EXECUTE FUNCTION @extschema@.close_alert_on_rectification(%L)', tbl, alert_column);
 END
