@@ -64,10 +64,10 @@ BEGIN
   SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
     FROM pg_attribute WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped;
   PERFORM set_config('cleangov_restore.replaying', 'on', true);
-  EXECUTE format('UPDATE %1$I.%2$I t SET (%3$s) = (SELECT %3$s FROM jsonb_populate_record(NULL::%1$I.%2$I, $1))'
-                 ' WHERE t.%4$I = ($1 ->> %5$L) AND t.shipped',
-                 TG_TABLE_SCHEMA, TG_TABLE_NAME, cols, key_col, key_col)
-    USING to_jsonb(NEW);
+  EXECUTE format('UPDATE %1$I.%2$I t SET (%3$s) = (SELECT %3$s FROM (SELECT ($1).*) r)'
+                 ' WHERE t.%4$I = ($1).%4$I AND t.shipped',
+                 TG_TABLE_SCHEMA, TG_TABLE_NAME, cols, key_col)
+    USING NEW;
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM set_config('cleangov_restore.replaying', 'off', true);
   RETURN CASE WHEN n = 0 THEN NEW END;
