@@ -1,0 +1,474 @@
+/*-------------------------------------------------------------------------
+ *
+ * bid_screens.c
+ *	  The bid-rigging screens of Imhof, Karagök and Rutz (2018) as one
+ *	  aggregate: cleangov.bid_screens(price float8).
+ *
+ * The screens need the order of the bids (the lowest b1, the second lowest
+ * b2, the highest bn, and the standard deviation of b2 ... bn) and the first
+ * four central moments.  None of that needs the bids kept: the state holds
+ * the count, b1, b2 and bn, and the moments (mean, M2, M3, M4) of every bid
+ * except the current lowest one ("the rest").  A new bid at or above b1 is
+ * added to the rest; a new lowest bid pushes the old b1 into the rest.  At
+ * the end the rest is exactly b2 ... bn, and the moments of all the bids are
+ * the rest combined with the single point b1.
+ *
+ * Moments are kept as central sums updated with the one-pass formulas of
+ * Welford and Pébay (2008), and two states are merged with Pébay's pairwise
+ * formulas; both stay accurate for prices of 10^9 that differ in the last
+ * units, where sums of powers would lose every significant digit.  Keeping
+ * the rest apart (rather than removing b1 from the moments of all bids at the
+ * end) avoids a subtraction of nearly equal large numbers when b1 lies far
+ * below a tight cluster of cover bids, which is exactly the collusive pattern
+ * the RD screen looks for.
+ *
+ * The state is a fixed-length type, cleangov.bid_screens_state (64 bytes),
+ * not internal: its text form holds every double in the shortest form that
+ * reads back bit for bit, so partial states can travel as text (Citus) and
+ * the aggregate has a combine function (parallel query).
+ *
+ * IDENTIFICATION
+ *	  src/bid_screens.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cleangov.h"
+
+#include <ctype.h>
+
+#include "access/htup_details.h"
+#include "common/shortest_dec.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+/* Central moments of a set of values: count, mean and sums of powers of deviations. */
+typedef struct Moments
+{
+	double		n;
+	double		mean;
+	double		m2;
+	double		m3;
+	double		m4;
+} Moments;
+
+/* The aggregate state; the layout is the on-disk form of bid_screens_state. */
+typedef struct BidScreensState
+{
+	int64		n;				/* number of bids */
+	double		b1;				/* lowest bid (n >= 1) */
+	double		b2;				/* second lowest bid = lowest of the rest (n >= 2) */
+	double		bn;				/* highest bid (n >= 1) */
+	double		mean;			/* moments of the rest: the n - 1 bids other */
+	double		m2;				/* than one lowest bid */
+	double		m3;
+	double		m4;
+} BidScreensState;
+
+#define BID_SCREENS_STATE_FIELDS 8
+#define BID_SCREENS_RESULT_FIELDS 13
+
+StaticAssertDecl(sizeof(BidScreensState) == 64,
+				 "bid_screens_state has INTERNALLENGTH 64 in src/sql/30_bid_screens.sql");
+
+/* Add one value to a set of moments (Pébay 2008, eq. 1.1 with n_b = 1). */
+static inline void
+moments_add(Moments *a, double x)
+{
+	double		n1 = a->n;
+	double		n = n1 + 1.0;
+	double		delta = x - a->mean;
+	double		delta_n = delta / n;
+	double		delta_n2 = delta_n * delta_n;
+	double		term1 = delta * delta_n * n1;
+
+	a->mean += delta_n;
+	a->m4 += term1 * delta_n2 * (n * n - 3.0 * n + 3.0)
+		+ 6.0 * delta_n2 * a->m2 - 4.0 * delta_n * a->m3;
+	a->m3 += term1 * delta_n * (n - 2.0) - 3.0 * delta_n * a->m2;
+	a->m2 += term1;
+	a->n = n;
+}
+
+/* Merge set b into set a (Pébay 2008, pairwise formulas for M2, M3, M4). */
+static void
+moments_combine(Moments *a, const Moments *b)
+{
+	double		na = a->n;
+	double		nb = b->n;
+	double		n,
+				delta,
+				delta2,
+				delta3,
+				delta4;
+	Moments		r;
+
+	if (nb == 0)
+		return;
+	if (na == 0)
+	{
+		*a = *b;
+		return;
+	}
+	n = na + nb;
+	delta = b->mean - a->mean;
+	delta2 = delta * delta;
+	delta3 = delta2 * delta;
+	delta4 = delta2 * delta2;
+
+	r.n = n;
+	r.mean = a->mean + delta * nb / n;
+	r.m2 = a->m2 + b->m2 + delta2 * na * nb / n;
+	r.m3 = a->m3 + b->m3
+		+ delta3 * na * nb * (na - nb) / (n * n)
+		+ 3.0 * delta * (na * b->m2 - nb * a->m2) / n;
+	r.m4 = a->m4 + b->m4
+		+ delta4 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
+		+ 6.0 * delta2 * (na * na * b->m2 + nb * nb * a->m2) / (n * n)
+		+ 4.0 * delta * (na * b->m3 - nb * a->m3) / n;
+	*a = r;
+}
+
+static inline Moments
+state_rest(const BidScreensState *s)
+{
+	Moments		m;
+
+	m.n = (double) (s->n > 0 ? s->n - 1 : 0);
+	m.mean = s->mean;
+	m.m2 = s->m2;
+	m.m3 = s->m3;
+	m.m4 = s->m4;
+	return m;
+}
+
+static inline void
+state_set_rest(BidScreensState *s, const Moments *m)
+{
+	s->mean = m->mean;
+	s->m2 = m->m2;
+	s->m3 = m->m3;
+	s->m4 = m->m4;
+}
+
+/*
+ * Fourth powers of deviations overflow first; past that point every moment
+ * would be infinite or NaN, so stop with an error rather than return one.
+ */
+static inline void
+check_moments(const BidScreensState *s)
+{
+	if (unlikely(isinf(s->m4) || isnan(s->m4) || isinf(s->m3) || isinf(s->m2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bid_screens: moments of the prices overflow"),
+				 errdetail("The fourth powers of deviations exceed the float8 range."),
+				 errhint("Scale the prices (for example to thousands) before calling bid_screens.")));
+}
+
+/* The state to update: in place inside an aggregate, else a copy. */
+static BidScreensState *
+state_for_update(FunctionCallInfo fcinfo)
+{
+	BidScreensState *s = (BidScreensState *) PG_GETARG_POINTER(0);
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+	{
+		BidScreensState *copy = palloc(sizeof(BidScreensState));
+
+		memcpy(copy, s, sizeof(BidScreensState));
+		s = copy;
+	}
+	return s;
+}
+
+PG_FUNCTION_INFO_V1(bid_screens_transfn);
+
+/*
+ * Transition: one bid.  STRICT, so NULL bids never arrive; the state lives in
+ * the aggregate's memory context and is updated in place (no allocation per
+ * row).
+ */
+Datum
+bid_screens_transfn(PG_FUNCTION_ARGS)
+{
+	BidScreensState *s = state_for_update(fcinfo);
+	double		x = PG_GETARG_FLOAT8(1);
+
+	cleangov_check_finite(x, "bid_screens");
+	if (unlikely(x < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bid_screens: price must not be negative"),
+				 errdetail("The price was %g.", x),
+				 errhint("Bids are prices; filter out or correct negative values.")));
+
+	if (s->n == 0)
+	{
+		s->b1 = s->bn = x;
+		s->n = 1;
+		PG_RETURN_POINTER(s);
+	}
+
+	{
+		Moments		rest = state_rest(s);
+
+		if (x < s->b1)
+		{
+			/* the old lowest bid joins the rest and is its new minimum */
+			moments_add(&rest, s->b1);
+			s->b2 = s->b1;
+			s->b1 = x;
+		}
+		else
+		{
+			moments_add(&rest, x);
+			if (s->n == 1 || x < s->b2)
+				s->b2 = x;
+			if (x > s->bn)
+				s->bn = x;
+		}
+		state_set_rest(s, &rest);
+	}
+	s->n++;
+	check_moments(s);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(bid_screens_combinefn);
+
+/*
+ * Combine two partial states.  The state with the lower b1 keeps it; the
+ * other state's b1 joins the merged rest.
+ */
+Datum
+bid_screens_combinefn(PG_FUNCTION_ARGS)
+{
+	BidScreensState *a = state_for_update(fcinfo);
+	const BidScreensState *b = (const BidScreensState *) PG_GETARG_POINTER(1);
+	const BidScreensState *low,
+			   *high;
+	Moments		rest_low,
+				rest_high;
+	BidScreensState r;
+
+	if (b->n == 0)
+		PG_RETURN_POINTER(a);
+	if (a->n == 0)
+	{
+		memcpy(a, b, sizeof(BidScreensState));
+		PG_RETURN_POINTER(a);
+	}
+
+	if (b->b1 < a->b1)
+	{
+		low = b;
+		high = a;
+	}
+	else
+	{
+		low = a;
+		high = b;
+	}
+	rest_low = state_rest(low);
+	rest_high = state_rest(high);
+	moments_add(&rest_high, high->b1);
+	moments_combine(&rest_low, &rest_high);
+
+	r.n = a->n + b->n;
+	r.b1 = low->b1;
+	/* high->b1 is at or below every bid of high's rest */
+	r.b2 = (low->n >= 2 && low->b2 < high->b1) ? low->b2 : high->b1;
+	r.bn = Max(a->bn, b->bn);
+	state_set_rest(&r, &rest_low);
+	memcpy(a, &r, sizeof(BidScreensState));
+	check_moments(a);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(bid_screens_finalfn);
+
+/*
+ * Final: the screens.  A field whose n is too small or whose denominator is
+ * zero is NULL.  Read-only on the state (window aggregates call it again).
+ */
+Datum
+bid_screens_finalfn(PG_FUNCTION_ARGS)
+{
+	const BidScreensState *s = (const BidScreensState *) PG_GETARG_POINTER(0);
+	TupleDesc	tupdesc;
+	Datum		values[BID_SCREENS_RESULT_FIELDS];
+	bool		nulls[BID_SCREENS_RESULT_FIELDS];
+	int64		n = s->n;
+	double		dn = (double) n;
+	Moments		all;
+	Moments		point;
+	double		sd = 0,
+				sd_rest = 0;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "bid_screens_finalfn: return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	for (int i = 0; i < BID_SCREENS_RESULT_FIELDS; i++)
+		nulls[i] = true;
+
+	/* n */
+	values[0] = Int64GetDatum(n);
+	nulls[0] = false;
+	if (n == 0)
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+
+	all = state_rest(s);
+	point.n = 1;
+	point.mean = s->b1;
+	point.m2 = point.m3 = point.m4 = 0;
+	moments_combine(&all, &point);
+
+	/* mean, b1, b2, bn */
+#define SET(i, v) do { values[(i)] = Float8GetDatum(v); nulls[(i)] = false; } while (0)
+	SET(1, all.mean);
+	SET(10, s->b1);
+	if (n >= 2)
+		SET(11, s->b2);
+	SET(12, s->bn);
+
+	if (n >= 2)
+	{
+		sd = sqrt(all.m2 / (dn - 1.0));
+		SET(2, sd);						/* sd */
+		if (all.mean != 0)
+			SET(3, sd / all.mean);		/* cv */
+		if (s->b1 != 0)
+		{
+			SET(6, (s->b2 - s->b1) / s->b1);	/* d */
+			SET(9, (s->bn - s->b1) / s->b1);	/* spd */
+		}
+		if (s->bn != s->b1)
+			SET(8, (dn - 1.0) * (s->b2 - s->b1) / (s->bn - s->b1));	/* normd */
+	}
+	if (n >= 3 && all.m2 > 0)
+	{
+		/* adjusted Fisher-Pearson: sqrt(n(n-1))/(n-2) * g1, g1 = sqrt(n) M3 / M2^1.5 */
+		double		g1 = sqrt(dn) * all.m3 / (all.m2 * sqrt(all.m2));
+
+		SET(4, sqrt(dn * (dn - 1.0)) / (dn - 2.0) * g1);
+	}
+	if (n >= 4 && all.m2 > 0)
+	{
+		/* sum((x - mean)/sd)^4 = M4 (n-1)^2 / M2^2 */
+		double		s4 = all.m4 * (dn - 1.0) * (dn - 1.0) / (all.m2 * all.m2);
+
+		SET(5, dn * (dn + 1.0) / ((dn - 1.0) * (dn - 2.0) * (dn - 3.0)) * s4
+			- 3.0 * (dn - 1.0) * (dn - 1.0) / ((dn - 2.0) * (dn - 3.0)));
+	}
+	if (n >= 3)
+	{
+		sd_rest = sqrt(s->m2 / (dn - 2.0));
+		if (sd_rest > 0)
+			SET(7, (s->b2 - s->b1) / sd_rest);	/* rd */
+	}
+#undef SET
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * Text form: (n,b1,b2,bn,mean,m2,m3,m4), each double in its shortest form
+ * that reads back to the same bits (PostgreSQL's float8out algorithm).
+ */
+PG_FUNCTION_INFO_V1(bid_screens_state_out);
+
+Datum
+bid_screens_state_out(PG_FUNCTION_ARGS)
+{
+	const BidScreensState *s = (const BidScreensState *) PG_GETARG_POINTER(0);
+	const double f[] = {s->b1, s->b2, s->bn, s->mean, s->m2, s->m3, s->m4};
+	StringInfoData buf;
+	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(" INT64_FORMAT, s->n);
+	for (int i = 0; i < (int) lengthof(f); i++)
+	{
+		double_to_shortest_decimal_buf(f[i], num);
+		appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, num);
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static pg_attribute_noreturn() void
+bad_state(const char *str, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type bid_screens_state: \"%s\"", str),
+			 errdetail("%s", why)));
+}
+
+PG_FUNCTION_INFO_V1(bid_screens_state_in);
+
+/*
+ * Reads the text form back, and refuses a state no sequence of bids could
+ * produce (so a hand-made state cannot make the final function misbehave).
+ */
+Datum
+bid_screens_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	BidScreensState *s = palloc0(sizeof(BidScreensState));
+	double		f[BID_SCREENS_STATE_FIELDS - 1];
+	char	   *p = str;
+	char	   *end;
+	long long	n;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p++ != '(')
+		bad_state(str, "The state must start with \"(\".");
+	errno = 0;
+	n = strtoll(p, &end, 10);
+	if (end == p || errno != 0 || n < 0)
+		bad_state(str, "The first field must be a count of bids, 0 or more.");
+	p = end;
+	for (int i = 0; i < (int) lengthof(f); i++)
+	{
+		if (*p++ != ',')
+			bad_state(str, "The state has eight comma-separated fields.");
+		errno = 0;
+		f[i] = strtod(p, &end);
+		if (end == p || (errno != 0 && f[i] != 0) || isnan(f[i]) || isinf(f[i]))
+			bad_state(str, "Every field after the count must be a finite number.");
+		p = end;
+	}
+	if (*p++ != ')')
+		bad_state(str, "The state must end with \")\".");
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		bad_state(str, "Nothing may follow the closing \")\".");
+
+	s->n = n;
+	s->b1 = f[0];
+	s->b2 = f[1];
+	s->bn = f[2];
+	s->mean = f[3];
+	s->m2 = f[4];
+	s->m3 = f[5];
+	s->m4 = f[6];
+
+	if (n == 0 && (s->b1 != 0 || s->b2 != 0 || s->bn != 0 || s->mean != 0 ||
+				   s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
+		bad_state(str, "An empty state has every field 0.");
+	if (n >= 1 && (s->b1 < 0 || s->bn < s->b1))
+		bad_state(str, "Prices are not negative and b1 <= bn.");
+	if (n == 1 && (s->bn != s->b1 || s->b2 != 0 || s->mean != 0 ||
+				   s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
+		bad_state(str, "A state of one bid has b1 = bn and no other bids.");
+	if (n >= 2 && (s->b2 < s->b1 || s->bn < s->b2 || s->m2 < 0))
+		bad_state(str, "The order b1 <= b2 <= bn does not hold, or M2 is negative.");
+
+	PG_RETURN_POINTER(s);
+}
