@@ -13,6 +13,10 @@
  * the end the rest is exactly b2 ... bn, and the moments of all the bids are
  * the rest combined with the single point b1.
  *
+ * The rest's moments are of the bids minus a shift k, the first bid seen:
+ * for prices of 10^9 the differences are exact, so the mean is kept to the
+ * precision of the spread rather than of the price.
+ *
  * Moments are kept as central sums updated with the one-pass formulas of
  * Welford and Pébay (2008), and two states are merged with Pébay's pairwise
  * formulas; both stay accurate for prices of 10^9 that differ in the last
@@ -22,7 +26,7 @@
  * below a tight cluster of cover bids, which is exactly the collusive pattern
  * the RD screen looks for.
  *
- * The state is a fixed-length type, cleangov.bid_screens_state (64 bytes),
+ * The state is a fixed-length type, cleangov.bid_screens_state (72 bytes),
  * not internal: its text form holds every double in the shortest form that
  * reads back bit for bit, so partial states can travel as text (Citus) and
  * the aggregate has a combine function (parallel query).
@@ -56,20 +60,21 @@ typedef struct Moments
 typedef struct BidScreensState
 {
 	int64		n;				/* number of bids */
+	double		k;				/* shift: the first bid seen */
 	double		b1;				/* lowest bid (n >= 1) */
 	double		b2;				/* second lowest bid = lowest of the rest (n >= 2) */
 	double		bn;				/* highest bid (n >= 1) */
-	double		mean;			/* moments of the rest: the n - 1 bids other */
-	double		m2;				/* than one lowest bid */
+	double		mean;			/* moments of the rest, the n - 1 bids other */
+	double		m2;				/* than one lowest bid, shifted by k */
 	double		m3;
 	double		m4;
 } BidScreensState;
 
-#define BID_SCREENS_STATE_FIELDS 8
+#define BID_SCREENS_STATE_FIELDS 9
 #define BID_SCREENS_RESULT_FIELDS 13
 
-StaticAssertDecl(sizeof(BidScreensState) == 64,
-				 "bid_screens_state has INTERNALLENGTH 64 in src/sql/30_bid_screens.sql");
+StaticAssertDecl(sizeof(BidScreensState) == 72,
+				 "bid_screens_state has INTERNALLENGTH 72 in src/sql/30_bid_screens.sql");
 
 /* Add one value to a set of moments (Pébay 2008, eq. 1.1 with n_b = 1). */
 static inline void
@@ -82,6 +87,13 @@ moments_add(Moments *a, double x)
 	double		delta_n2 = delta_n * delta_n;
 	double		term1 = delta * delta_n * n1;
 
+	if (n1 == 0)
+	{
+		a->n = 1;
+		a->mean = x;
+		a->m2 = a->m3 = a->m4 = 0;
+		return;
+	}
 	a->mean += delta_n;
 	a->m4 += term1 * delta_n2 * (n * n - 3.0 * n + 3.0)
 		+ 6.0 * delta_n2 * a->m2 - 4.0 * delta_n * a->m3;
@@ -156,9 +168,9 @@ state_set_rest(BidScreensState *s, const Moments *m)
  * would be infinite or NaN, so stop with an error rather than return one.
  */
 static inline void
-check_moments(const BidScreensState *s)
+check_moments(double m2, double m3, double m4)
 {
-	if (unlikely(isinf(s->m4) || isnan(s->m4) || isinf(s->m3) || isinf(s->m2)))
+	if (unlikely(isinf(m4) || isnan(m4) || isinf(m3) || isinf(m2)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("bid_screens: moments of the prices overflow"),
@@ -205,7 +217,7 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 
 	if (s->n == 0)
 	{
-		s->b1 = s->bn = x;
+		s->k = s->b1 = s->bn = x;
 		s->n = 1;
 		PG_RETURN_POINTER(s);
 	}
@@ -216,13 +228,13 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 		if (x < s->b1)
 		{
 			/* the old lowest bid joins the rest and is its new minimum */
-			moments_add(&rest, s->b1);
+			moments_add(&rest, s->b1 - s->k);
 			s->b2 = s->b1;
 			s->b1 = x;
 		}
 		else
 		{
-			moments_add(&rest, x);
+			moments_add(&rest, x - s->k);
 			if (s->n == 1 || x < s->b2)
 				s->b2 = x;
 			if (x > s->bn)
@@ -231,7 +243,7 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 		state_set_rest(s, &rest);
 	}
 	s->n++;
-	check_moments(s);
+	check_moments(s->m2, s->m3, s->m4);
 	PG_RETURN_POINTER(s);
 }
 
@@ -270,19 +282,25 @@ bid_screens_combinefn(PG_FUNCTION_ARGS)
 		low = a;
 		high = b;
 	}
+	/* moments relative to a's shift: exact when the shifts are close */
 	rest_low = state_rest(low);
+	if (rest_low.n > 0)
+		rest_low.mean += low->k - a->k;
 	rest_high = state_rest(high);
-	moments_add(&rest_high, high->b1);
+	if (rest_high.n > 0)
+		rest_high.mean += high->k - a->k;
+	moments_add(&rest_high, high->b1 - a->k);
 	moments_combine(&rest_low, &rest_high);
 
 	r.n = a->n + b->n;
+	r.k = a->k;
 	r.b1 = low->b1;
 	/* high->b1 is at or below every bid of high's rest */
 	r.b2 = (low->n >= 2 && low->b2 < high->b1) ? low->b2 : high->b1;
 	r.bn = Max(a->bn, b->bn);
 	state_set_rest(&r, &rest_low);
 	memcpy(a, &r, sizeof(BidScreensState));
-	check_moments(a);
+	check_moments(a->m2, a->m3, a->m4);
 	PG_RETURN_POINTER(a);
 }
 
@@ -321,12 +339,14 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 
 	all = state_rest(s);
 	point.n = 1;
-	point.mean = s->b1;
+	point.mean = s->b1 - s->k;
 	point.m2 = point.m3 = point.m4 = 0;
 	moments_combine(&all, &point);
+	check_moments(all.m2, all.m3, all.m4);
 
 	/* mean, b1, b2, bn */
 #define SET(i, v) do { values[(i)] = Float8GetDatum(v); nulls[(i)] = false; } while (0)
+	all.mean += s->k;
 	SET(1, all.mean);
 	SET(10, s->b1);
 	if (n >= 2)
@@ -374,7 +394,7 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Text form: (n,b1,b2,bn,mean,m2,m3,m4), each double in its shortest form
+ * Text form: (n,k,b1,b2,bn,mean,m2,m3,m4), each double in its shortest form
  * that reads back to the same bits (PostgreSQL's float8out algorithm).
  */
 PG_FUNCTION_INFO_V1(bid_screens_state_out);
@@ -383,7 +403,7 @@ Datum
 bid_screens_state_out(PG_FUNCTION_ARGS)
 {
 	const BidScreensState *s = (const BidScreensState *) PG_GETARG_POINTER(0);
-	const double f[] = {s->b1, s->b2, s->bn, s->mean, s->m2, s->m3, s->m4};
+	const double f[] = {s->k, s->b1, s->b2, s->bn, s->mean, s->m2, s->m3, s->m4};
 	StringInfoData buf;
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
@@ -436,7 +456,7 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 	for (int i = 0; i < (int) lengthof(f); i++)
 	{
 		if (*p++ != ',')
-			bad_state(str, "The state has eight comma-separated fields.");
+			bad_state(str, "The state has nine comma-separated fields.");
 		errno = 0;
 		f[i] = strtod(p, &end);
 		if (end == p || (errno != 0 && f[i] != 0) || isnan(f[i]) || isinf(f[i]))
@@ -451,15 +471,16 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 		bad_state(str, "Nothing may follow the closing \")\".");
 
 	s->n = n;
-	s->b1 = f[0];
-	s->b2 = f[1];
-	s->bn = f[2];
-	s->mean = f[3];
-	s->m2 = f[4];
-	s->m3 = f[5];
-	s->m4 = f[6];
+	s->k = f[0];
+	s->b1 = f[1];
+	s->b2 = f[2];
+	s->bn = f[3];
+	s->mean = f[4];
+	s->m2 = f[5];
+	s->m3 = f[6];
+	s->m4 = f[7];
 
-	if (n == 0 && (s->b1 != 0 || s->b2 != 0 || s->bn != 0 || s->mean != 0 ||
+	if (n == 0 && (s->k != 0 || s->b1 != 0 || s->b2 != 0 || s->bn != 0 || s->mean != 0 ||
 				   s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
 		bad_state(str, "An empty state has every field 0.");
 	if (n >= 1 && (s->b1 < 0 || s->bn < s->b1))
