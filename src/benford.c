@@ -569,6 +569,29 @@ float8_array(const double *v, int n, int lowest)
 											  FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
+/*
+ * The blessed result row descriptor, looked up once per query (the final
+ * function runs once per group, and the catalog lookup would cost more than
+ * the statistics).
+ */
+static TupleDesc
+result_tupdesc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "benford_finalfn: return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	return tupdesc;
+}
+
 PG_FUNCTION_INFO_V1(benford_finalfn);
 
 /*
@@ -594,9 +617,7 @@ benford_finalfn(PG_FUNCTION_ARGS)
 	int			max_z_digit = 0;
 	const char *conformity;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "benford_finalfn: return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = result_tupdesc(fcinfo);
 	for (int i = 0; i < BENFORD_RESULT_FIELDS; i++)
 		nulls[i] = true;
 

@@ -304,6 +304,29 @@ bid_screens_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/*
+ * The blessed result row descriptor, looked up once per query (the final
+ * function runs once per group, and the catalog lookup would cost more than
+ * the statistics).
+ */
+static TupleDesc
+result_tupdesc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "bid_screens_finalfn: return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	return tupdesc;
+}
+
 PG_FUNCTION_INFO_V1(bid_screens_finalfn);
 
 /*
@@ -324,9 +347,7 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 	double		sd = 0,
 				sd_rest = 0;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "bid_screens_finalfn: return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = result_tupdesc(fcinfo);
 
 	for (int i = 0; i < BID_SCREENS_RESULT_FIELDS; i++)
 		nulls[i] = true;
