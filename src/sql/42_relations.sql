@@ -8,9 +8,7 @@
 --
 -- Every function here takes the user's data as relations (tables or views,
 -- by regclass) with fixed column names, so it can run directly on the rule
--- engine's bound views, and returns rows in the shape of cleangov.hit
--- (rule_code, subject_kind, subject_key, unit_code, period, value,
--- threshold, level, evidence, source_table, source_key) for
+-- engine's bound views, and returns cleangov.hit rows for
 -- cleangov.raise_alerts(); level is NULL ("band the value with the rule's
 -- scheme, else the rule's default level").
 
@@ -139,9 +137,7 @@ COMMENT ON FUNCTION @extschema@.relation_paths(regclass, text[], int, date, text
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.detect_favouring_relatives(
     persons regclass, relations regclass, subsidies regclass, as_of date DEFAULT NULL)
-  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
-                 value float8, threshold float8, level text, evidence jsonb,
-                 source_table text, source_key text)
+  RETURNS SETOF @extschema@.hit
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
   SET search_path = pg_catalog, pg_temp
   AS $$
@@ -180,7 +176,7 @@ BEGIN
         FROM flagged f GROUP BY f.person_id
     )
     SELECT 'REL_FAVOURING_RELATIVES'::text, 'person'::text, pp.person_id, pp.unit_code, ''::text,
-           pay.n::float8, NULL::float8, NULL::text,
+           pay.n::float8, NULL::float8, NULL::@extschema@.level,
            jsonb_build_object('reasons', pp.reasons, 'payments', pay.n, 'amount', pay.total,
                               'programmes', to_jsonb(pay.programmes)),
            %3$L::text, pay.first_payment
@@ -206,9 +202,7 @@ COMMENT ON FUNCTION @extschema@.detect_favouring_relatives(regclass, regclass, r
 CREATE FUNCTION @extschema@.detect_relative_supplier_overlap(
     persons regclass, relations regclass, responsibilities regclass, contracts regclass,
     min_ratio float8 DEFAULT 0.7, max_hops int DEFAULT 2, as_of date DEFAULT NULL)
-  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
-                 value float8, threshold float8, level text, evidence jsonb,
-                 source_table text, source_key text)
+  RETURNS SETOF @extschema@.hit
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
   SET search_path = pg_catalog, pg_temp
   AS $$
@@ -257,7 +251,7 @@ BEGIN
         FROM c GROUP BY c.official_id
     )
     SELECT 'REL_RELATIVE_SUPPLIER_OVERLAP'::text, 'person'::text, per.official_id, o.unit_code, ''::text,
-           per.n_inside::float8 / per.n, $4, NULL::text,
+           per.n_inside::float8 / per.n, $4, NULL::@extschema@.level,
            jsonb_build_object('contracts', per.n, 'contracts_inside', per.n_inside,
                               'amount', per.amount, 'amount_inside', per.amount_inside,
                               'inside', coalesce(per.inside, '[]'), 'outside', coalesce(per.outside, '[]'),
@@ -286,9 +280,7 @@ COMMENT ON FUNCTION @extschema@.detect_relative_supplier_overlap(regclass, regcl
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.detect_related_bidders(
     bids regclass, enterprises regclass, relations regclass, as_of date DEFAULT NULL)
-  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
-                 value float8, threshold float8, level text, evidence jsonb,
-                 source_table text, source_key text)
+  RETURNS SETOF @extschema@.hit
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
   SET search_path = pg_catalog, pg_temp
   AS $$
@@ -334,7 +326,7 @@ BEGIN
         FROM pair GROUP BY tender_id
     )
     SELECT 'REL_RELATED_BIDDERS'::text, 'tender'::text, per.tender_id, NULL::text, ''::text,
-           per.n_pairs::float8, NULL::float8, NULL::text,
+           per.n_pairs::float8, NULL::float8, NULL::@extschema@.level,
            jsonb_build_object('related_pairs', per.n_pairs, 'links', per.links),
            %1$L::text, per.tender_id
       FROM per
@@ -358,9 +350,7 @@ COMMENT ON FUNCTION @extschema@.detect_related_bidders(regclass, regclass, regcl
 -- person (name, sex, birth date, telephone) under several identity numbers.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.detect_multiple_identities(persons regclass)
-  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
-                 value float8, threshold float8, level text, evidence jsonb,
-                 source_table text, source_key text)
+  RETURNS SETOF @extschema@.hit
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
   SET search_path = pg_catalog, pg_temp
   AS $$
@@ -405,7 +395,7 @@ BEGIN
        WHERE p.person_id <> g.first_id AND p.idn <> g.first_idn
     )
     SELECT 'ID_MULTIPLE_IDENTITIES'::text, 'person'::text, h.person_id, min(h.unit_code), ''::text,
-           count(*)::float8, NULL::float8, NULL::text,
+           count(*)::float8, NULL::float8, NULL::@extschema@.level,
            jsonb_build_object('findings', jsonb_agg(h.ev ORDER BY h.variant)),
            %1$L::text, h.person_id
       FROM hit h

@@ -1,7 +1,7 @@
 -- Relations: the bounded path search and the detection of the relationship
 -- rules, on a small hand-made world whose answers are counted by hand.
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 
 CREATE TEMP TABLE person (person_id text, name text, id_number text, unit_code text,
                           is_official boolean, fiscally_paid boolean, phone text);
@@ -148,6 +148,15 @@ SELECT is((SELECT array_agg(subject_key || ':' || (evidence->'findings'->0->>'va
           'multiple identities: 21 (number under another name), 24 (same person, another number); not the duplicate record 22 nor the namesake 25');
 SELECT is((SELECT evidence->'findings'->0->'person_ids' FROM cleangov.detect_multiple_identities('person') WHERE subject_key = '21'),
           '["20", "21", "22"]'::jsonb, 'evidence lists every record under the number');
+
+-- The hits go through the alert loop unchanged (rule registered here; the
+-- rule engine ships the rule rows).
+INSERT INTO cleangov.rule (rule_code, name_en, subject_kind, default_level)
+VALUES ('REL_FAVOURING_RELATIVES', 'favouring relatives', 'person', 'yellow')
+ON CONFLICT (rule_code) DO NOTHING;
+SELECT is((SELECT array_agg(action ORDER BY alert_id) FROM cleangov.raise_alerts(
+             ARRAY(SELECT h FROM cleangov.detect_favouring_relatives('person', 'relation', 'subsidy', date '2024-01-01') h))),
+          ARRAY['raised', 'raised', 'raised', 'raised', 'raised'], 'raise_alerts takes the hits as they come: five alerts raised');
 
 SELECT * FROM finish();
 ROLLBACK;
