@@ -1,0 +1,373 @@
+-- Rule engine, part 3: how a rule is evaluated.
+--
+-- cleangov.rule (the closed loop's table) says what a rule is; this table
+-- says how the engine computes its hits.  Two kinds:
+--   row: a condition and a measured value over one row of a bound shape,
+--        evaluated in batch and on every statement that writes a watched
+--        table (over the statement's transition table);
+--   set: a query returning subject_key, unit_code, period, value, evidence
+--        (and optionally threshold, level, subject_kind, source_key).
+-- Both may name an exemption (a boolean SQL expression over the hit h) and a
+-- streak condition (only hits whose subject breached in streak_min consecutive
+-- periods count).  {name} in any SQL text is replaced by the rule's threshold
+-- of that name (cleangov.rule.thresholds), so tuning a threshold needs no
+-- change of SQL.  Every definition is compiled when it is written.
+
+CREATE TABLE @extschema@.rule_definition (
+  rule_code     text PRIMARY KEY REFERENCES @extschema@.rule ON DELETE CASCADE ON UPDATE CASCADE,
+  kind          text NOT NULL CHECK (kind IN ('row', 'set')),
+  shape         text REFERENCES @extschema@.shape,
+  condition     text,
+  value_expr    text,
+  subject_expr  text,
+  unit_expr     text,
+  period_expr   text,
+  evidence_expr text,
+  query         text,
+  threshold_key text,
+  exemption     text,
+  streak_min    int CHECK (streak_min >= 1),
+  streak_step   text CHECK (streak_step IN ('day', 'month', 'year')),
+  realtime      bool NOT NULL DEFAULT false,
+  reads         text[] NOT NULL DEFAULT '{}',
+  query_columns text[] NOT NULL DEFAULT '{}',
+  quarantined_at timestamptz,
+  created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  created_by    name NOT NULL DEFAULT CURRENT_USER,
+  CHECK (kind <> 'row' OR (shape IS NOT NULL AND condition IS NOT NULL AND value_expr IS NOT NULL AND query IS NULL)),
+  CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL)),
+  CHECK ((streak_min IS NULL) = (streak_step IS NULL))
+);
+COMMENT ON TABLE @extschema@.rule_definition IS
+  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_definition', '');
+
+CREATE TABLE @extschema@.rule_exemption (
+  exemption_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  rule_code    text NOT NULL REFERENCES @extschema@.rule ON DELETE CASCADE ON UPDATE CASCADE,
+  subject_key  text NOT NULL,
+  period       text,
+  reason       text NOT NULL,
+  valid_until  date,
+  created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  created_by   name NOT NULL DEFAULT CURRENT_USER
+);
+CREATE INDEX ON @extschema@.rule_exemption (rule_code, subject_key);
+COMMENT ON TABLE @extschema@.rule_exemption IS
+  'Accepted exemptions: a hit of the rule for this subject (and period, or every period when NULL) does not count, until valid_until.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_exemption', '');
+
+-- Period of a hit as an integer on the streak's step, so that consecutive
+-- periods differ by one: 'YYYY-MM' on 'month', 'YYYY' on 'year', a date on 'day'.
+CREATE FUNCTION @extschema@.period_ordinal(period text, step text)
+RETURNS int
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE step
+  WHEN 'month' THEN substr(period, 1, 4)::int * 12 + substr(period, 6, 2)::int - 1
+  WHEN 'year'  THEN substr(period, 1, 4)::int
+  WHEN 'day'   THEN period::date - date '2000-01-01'
+END;
+COMMENT ON FUNCTION @extschema@.period_ordinal(text, text) IS
+  'Position of a period on a step (month: YYYY-MM, year: YYYY, day: YYYY-MM-DD) such that consecutive periods differ by 1.';
+
+-- Working days (Monday to Friday) after date a up to and including date b;
+-- public holidays are not known and count as working days.
+CREATE FUNCTION @extschema@.working_days(a date, b date)
+RETURNS int
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN b <= a THEN 0 ELSE
+  ((b - a) / 7) * 5
+  + (SELECT count(*)::int FROM generate_series(1, (b - a) % 7) i
+      WHERE extract(isodow FROM a + i) < 6)
+END;
+COMMENT ON FUNCTION @extschema@.working_days(date, date) IS
+  'Working days (Monday to Friday) in (a, b]: the days elapsed counted as a statutory limit in working days counts them; holidays are not known.';
+
+-- Replaces {name} by the rule's threshold of that name as an SQL literal.
+CREATE FUNCTION @extschema@.rule_render(sql text, thresholds jsonb, rule_code text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  m text[];
+  v jsonb;
+  lit text;
+BEGIN
+  IF sql IS NULL THEN
+    RETURN NULL;
+  END IF;
+  FOR m IN SELECT regexp_matches(sql, '\{([a-z_][a-z0-9_]*)\}', 'g') LOOP
+    v := thresholds -> m[1];
+    IF v IS NULL THEN
+      RAISE EXCEPTION 'rule %: threshold "%" is used but not set', coalesce(rule_code, '?'), m[1]
+        USING ERRCODE = 'undefined_object',
+              HINT = 'Add it to cleangov.rule.thresholds, e.g. {"' || m[1] || '": 10}.';
+    END IF;
+    lit := CASE jsonb_typeof(v)
+      WHEN 'number' THEN '(' || (v #>> '{}') || ')::numeric'
+      WHEN 'string' THEN quote_literal(v #>> '{}')
+      WHEN 'boolean' THEN (v #>> '{}')
+      WHEN 'array' THEN
+        CASE WHEN (SELECT bool_and(jsonb_typeof(e) = 'number') FROM jsonb_array_elements(v) e)
+             THEN format('ARRAY[%s]::numeric[]', (SELECT string_agg(e #>> '{}', ',') FROM jsonb_array_elements(v) e))
+             ELSE format('ARRAY[%s]::text[]', (SELECT coalesce(string_agg(quote_literal(e #>> '{}'), ','), '') FROM jsonb_array_elements(v) e))
+        END
+      ELSE NULL END;
+    IF lit IS NULL THEN
+      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean or array', coalesce(rule_code, '?'), m[1]
+        USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    sql := replace(sql, '{' || m[1] || '}', lit);
+  END LOOP;
+  RETURN sql;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text) IS
+  'Replaces each {name} in a rule''s SQL by the threshold of that name as a literal (number, string, boolean, array); an unset threshold raises 42704.';
+
+-- The eleven fields of a row rule's hit (in cleangov.hit's order) as SQL
+-- expressions over the row r of its shape, thresholds substituted.  Shared by
+-- rule_sql() and the generated watch triggers.
+CREATE FUNCTION @extschema@.row_rule_fields(d @extschema@.rule_definition)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  r @extschema@.rule;
+  s @extschema@.shape;
+  has_unit bool;
+BEGIN
+  SELECT * INTO r FROM @extschema@.rule x WHERE x.rule_code = d.rule_code;
+  IF r.rule_code IS NULL THEN
+    RAISE EXCEPTION 'rule "%" is not in cleangov.rule', d.rule_code USING ERRCODE = 'undefined_object';
+  END IF;
+  SELECT * INTO s FROM @extschema@.shape x WHERE x.shape = d.shape;
+  has_unit := EXISTS (SELECT FROM @extschema@.shape_column c WHERE c.shape = d.shape AND c.column_name = 'unit_code');
+  RETURN ARRAY(SELECT @extschema@.rule_render(e, r.thresholds, d.rule_code) FROM unnest(ARRAY[
+    quote_literal(d.rule_code) || '::text',
+    quote_literal(r.subject_kind) || '::text',
+    '(' || coalesce(d.subject_expr, 'r.' || quote_ident(s.key_column)) || ')::text',
+    '(' || coalesce(d.unit_expr, CASE WHEN has_unit THEN 'r.unit_code' ELSE 'NULL' END) || ')::text',
+    'coalesce((' || coalesce(d.period_expr, 'NULL') || ')::text, '''')',
+    '(' || d.value_expr || ')::float8',
+    CASE WHEN d.threshold_key IS NULL THEN 'NULL::float8'
+         ELSE format('%L::float8', r.thresholds ->> d.threshold_key) END,
+    'NULL::@extschema@.level',
+    coalesce(d.evidence_expr, 'to_jsonb(r)'),
+    coalesce(quote_literal((SELECT b.source::text FROM @extschema@.binding b WHERE b.shape = d.shape)), 'NULL') || '::text',
+    coalesce('(r.' || quote_ident(s.key_column) || ')::text', 'NULL::text')]) WITH ORDINALITY u(e, i) ORDER BY i);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.row_rule_fields(@extschema@.rule_definition) IS
+  'The fields of a row rule''s hit as SQL expressions over the shape row r (thresholds substituted), in the order of cleangov.hit. Stable because it reads the rule tables.';
+
+-- Exemptions of a rule as an SQL condition over a hit h (true: the hit counts).
+CREATE FUNCTION @extschema@.rule_exemption_sql(d @extschema@.rule_definition)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RETURN format(
+    'NOT EXISTS (SELECT FROM @extschema@.rule_exemption e WHERE e.rule_code = %L AND e.subject_key = h.subject_key'
+    ' AND (e.period IS NULL OR e.period = h.period) AND (e.valid_until IS NULL OR e.valid_until >= current_date))',
+    d.rule_code)
+    || CASE WHEN d.exemption IS NULL THEN '' ELSE
+         ' AND NOT coalesce((' || @extschema@.rule_render(d.exemption,
+           (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || '), false)' END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition) IS
+  'The exemptions of a rule (rows of cleangov.rule_exemption and the definition''s own exemption) as an SQL condition over a hit h. Stable because it reads the rule tables.';
+
+-- The SQL that yields the rule's hits as one column h of type cleangov.hit.
+-- source replaces a row rule's bound view (the watch triggers pass the
+-- statement's transition table read through the binding).
+CREATE FUNCTION @extschema@.rule_sql(d @extschema@.rule_definition, source text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  r @extschema@.rule;
+  f text[];
+  names text[] := ARRAY['rule_code', 'subject_kind', 'subject_key', 'unit_code', 'period', 'value',
+                        'threshold', 'level', 'evidence', 'source_table', 'source_key'];
+  inner_sql text;
+  cols text[] := d.query_columns;
+  thr text;
+  out_sql text;
+BEGIN
+  SELECT * INTO r FROM @extschema@.rule x WHERE x.rule_code = d.rule_code;
+  IF r.rule_code IS NULL THEN
+    RAISE EXCEPTION 'rule "%" is not in cleangov.rule', d.rule_code USING ERRCODE = 'undefined_object';
+  END IF;
+  IF d.kind = 'row' THEN
+    f := @extschema@.row_rule_fields(d);
+    inner_sql := format('SELECT %s FROM %s r WHERE (%s)',
+      (SELECT string_agg(e || ' AS ' || n, ', ' ORDER BY i) FROM unnest(f, names) WITH ORDINALITY u(e, n, i)),
+      coalesce(source, 'cleangov_bound.' || quote_ident(d.shape)),
+      @extschema@.rule_render(d.condition, r.thresholds, d.rule_code));
+  ELSE
+    thr := CASE WHEN d.threshold_key IS NULL THEN 'NULL::float8'
+                ELSE format('%L::float8', r.thresholds ->> d.threshold_key) END;
+    inner_sql := format(
+      'SELECT %L::text AS rule_code, %s AS subject_kind, h.subject_key::text AS subject_key, h.unit_code::text AS unit_code,'
+      ' coalesce(h.period::text, '''') AS period, h.value::float8 AS value, %s AS threshold, %s AS level,'
+      ' h.evidence AS evidence, NULL::text AS source_table, %s AS source_key FROM (%s) h',
+      d.rule_code,
+      CASE WHEN 'subject_kind' = ANY (cols) THEN format('coalesce(h.subject_kind::text, %L)', r.subject_kind)
+           ELSE format('%L::text', r.subject_kind) END,
+      CASE WHEN 'threshold' = ANY (cols) THEN 'coalesce(h.threshold::float8, ' || thr || ')' ELSE thr END,
+      CASE WHEN 'level' = ANY (cols) THEN 'h.level' ELSE 'NULL::@extschema@.level' END,
+      CASE WHEN 'source_key' = ANY (cols) THEN 'h.source_key::text' ELSE 'NULL::text' END,
+      @extschema@.rule_render(d.query, r.thresholds, d.rule_code));
+  END IF;
+
+  out_sql := format('SELECT * FROM (%s) h WHERE h.subject_key IS NOT NULL AND %s',
+                    inner_sql, @extschema@.rule_exemption_sql(d));
+  -- Streak: only periods closing a run of at least streak_min consecutive
+  -- breaches of the same subject count (gaps and islands on the period's
+  -- ordinal; a missing period breaks the run).
+  IF d.streak_min IS NOT NULL THEN
+    out_sql := format(
+      'SELECT * FROM (SELECT g.*, count(*) OVER (PARTITION BY g.subject_key, g.cleangov_island ORDER BY g.cleangov_ord) AS cleangov_streak'
+      ' FROM (SELECT o.*, o.cleangov_ord - row_number() OVER (PARTITION BY o.subject_key ORDER BY o.cleangov_ord) AS cleangov_island'
+      ' FROM (SELECT x.*, @extschema@.period_ordinal(x.period, %L) AS cleangov_ord FROM (%s) x) o) g) h WHERE h.cleangov_streak >= %s',
+      d.streak_step, out_sql, d.streak_min);
+  END IF;
+  RETURN format(
+    'SELECT ROW(h.rule_code, h.subject_kind, h.subject_key, h.unit_code, h.period, h.value, h.threshold, h.level, %s,'
+    ' h.source_table, h.source_key)::@extschema@.hit AS h FROM (%s) h',
+    CASE WHEN d.streak_min IS NOT NULL THEN 'h.evidence || jsonb_build_object(''streak'', h.cleangov_streak)'
+         ELSE 'h.evidence' END,
+    out_sql);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_sql(@extschema@.rule_definition, text) IS
+  'The SQL that computes the hits of a rule definition (one column h of type cleangov.hit), thresholds substituted, exemptions and streak applied; source replaces a row rule''s shape view. Stable because it reads the rule tables.';
+
+CREATE FUNCTION @extschema@.rule_sql(rule_code text, source text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  d @extschema@.rule_definition;
+BEGIN
+  SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = rule_sql.rule_code;
+  IF d.rule_code IS NULL THEN
+    RAISE EXCEPTION 'rule "%" has no definition', rule_code
+      USING ERRCODE = 'undefined_object', HINT = 'Definitions are in cleangov.rule_definition.';
+  END IF;
+  RETURN @extschema@.rule_sql(d, source);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_sql(text, text) IS
+  'The SQL that computes a rule''s hits (one column h of type cleangov.hit): what cleangov.run() executes; useful to read or EXPLAIN a rule. Stable because it reads the rule tables.';
+
+-- Compiles a definition without running it: the shapes it reads get empty
+-- stand-in views when they are not bound, the query is planned, its columns
+-- checked, and everything is rolled back.
+CREATE FUNCTION @extschema@.rule_definition_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  all_sql text;
+  shapes text[];
+  sh text;
+  cols text[];
+  col record;
+  want record;
+  th jsonb;
+BEGIN
+  -- Quarantine and release change nothing that needs compiling.
+  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' = to_jsonb(OLD) - 'quarantined_at' THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.kind = 'set' AND (NEW.subject_expr IS NOT NULL OR NEW.unit_expr IS NOT NULL
+                           OR NEW.period_expr IS NOT NULL OR NEW.evidence_expr IS NOT NULL) THEN
+    RAISE EXCEPTION 'rule %: a set rule''s query returns subject, unit, period and evidence itself', NEW.rule_code
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Leave subject_expr, unit_expr, period_expr and evidence_expr NULL.';
+  END IF;
+  SELECT r.thresholds INTO th FROM @extschema@.rule r WHERE r.rule_code = NEW.rule_code;
+  IF NEW.threshold_key IS NOT NULL AND NOT coalesce(th ? NEW.threshold_key, false) THEN
+    RAISE EXCEPTION 'rule %: threshold_key "%" is not among the rule''s thresholds', NEW.rule_code, NEW.threshold_key
+      USING ERRCODE = 'undefined_object';
+  END IF;
+  all_sql := concat_ws(' ', NEW.condition, NEW.value_expr, NEW.subject_expr, NEW.unit_expr,
+                       NEW.period_expr, NEW.evidence_expr, NEW.query, NEW.exemption);
+  SELECT coalesce(array_agg(DISTINCT m[1]), '{}') INTO shapes
+    FROM regexp_matches(all_sql, 'cleangov_bound\.(\w+)', 'g') m;
+  IF NEW.kind = 'row' AND NOT NEW.shape = ANY (shapes) THEN
+    shapes := shapes || NEW.shape;
+  END IF;
+  sh := (SELECT s FROM unnest(shapes) s WHERE NOT EXISTS (SELECT FROM @extschema@.shape x WHERE x.shape = s) LIMIT 1);
+  IF sh IS NOT NULL THEN
+    RAISE EXCEPTION 'rule %: unknown shape "%"', NEW.rule_code, sh
+      USING ERRCODE = 'undefined_object', HINT = 'The shapes are listed in cleangov.shape.';
+  END IF;
+  NEW.reads := ARRAY(SELECT s FROM unnest(shapes) s ORDER BY s);
+
+  BEGIN
+    -- Stand-in views for unbound shapes, so that a rule can be written
+    -- before (or without) the user's tables being bound.
+    FOREACH sh IN ARRAY shapes LOOP
+      IF to_regclass('cleangov_bound.' || quote_ident(sh)) IS NULL THEN
+        EXECUTE format('CREATE VIEW cleangov_bound.%I AS SELECT %s WHERE false', sh,
+          (SELECT string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position)
+             FROM @extschema@.shape_column c WHERE c.shape = sh));
+      END IF;
+    END LOOP;
+    IF NEW.kind = 'set' THEN
+      EXECUTE 'CREATE TEMP VIEW cleangov_rule_check AS ' || @extschema@.rule_render(NEW.query, th, NEW.rule_code);
+      cols := '{}';
+      FOR col IN SELECT a.attname::text AS name, a.atttypid::regtype AS type,
+                        (SELECT t.typcategory FROM pg_type t WHERE t.oid = a.atttypid) AS cat
+                   FROM pg_attribute a
+                  WHERE a.attrelid = 'pg_temp.cleangov_rule_check'::regclass AND a.attnum > 0 LOOP
+        cols := cols || col.name;
+        SELECT * INTO want FROM (VALUES
+          ('subject_key', 'S', 'text'), ('unit_code', 'S', 'text'), ('period', 'S', 'text'),
+          ('value', 'N', 'a number'), ('evidence', 'U', 'jsonb'), ('threshold', 'N', 'a number'),
+          ('level', 'E', 'cleangov.level'), ('subject_kind', 'S', 'text'), ('source_key', 'S', 'text'))
+          v(name, cat, label) WHERE v.name = col.name;
+        IF want.name IS NOT NULL AND (col.cat <> want.cat
+             OR (want.name = 'evidence' AND col.type <> 'jsonb'::regtype)
+             OR (want.name = 'level' AND col.type <> '@extschema@.level'::regtype)) THEN
+          RAISE EXCEPTION 'rule %: column "%" of the query must be %, not %', NEW.rule_code, col.name, want.label, col.type
+            USING ERRCODE = 'datatype_mismatch';
+        END IF;
+      END LOOP;
+      sh := (SELECT c FROM unnest(ARRAY['subject_key', 'unit_code', 'period', 'value', 'evidence']) c
+              WHERE NOT c = ANY (cols) LIMIT 1);
+      IF sh IS NOT NULL THEN
+        RAISE EXCEPTION 'rule %: the query returns no column "%"', NEW.rule_code, sh
+          USING ERRCODE = 'undefined_column',
+                HINT = 'A set rule''s query returns subject_key, unit_code, period, value and evidence (and may return threshold, level, subject_kind, source_key).';
+      END IF;
+      NEW.query_columns := cols;
+    ELSE
+      NEW.query_columns := '{}';
+    END IF;
+    -- The whole hit query must plan (this checks the row rule's expressions,
+    -- the exemption and the streak, with thresholds substituted).
+    EXECUTE 'EXPLAIN ' || @extschema@.rule_sql(NEW);
+    RAISE EXCEPTION USING ERRCODE = 'CGOK0', MESSAGE = 'compiled';
+  EXCEPTION WHEN SQLSTATE 'CGOK0' THEN
+    NULL;   -- compiled; the stand-ins and the trial row are rolled back
+  END;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_definition_check() IS
+  'Trigger: a rule definition is compiled when written (thresholds substituted, query planned, columns and types checked) and its shapes recorded; an error names the rule. Volatile because it creates and rolls back stand-in views; parallel unsafe because it writes.';
+
+CREATE TRIGGER rule_definition_check
+  BEFORE INSERT OR UPDATE ON @extschema@.rule_definition
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.rule_definition_check();
