@@ -41,7 +41,7 @@ INSERT INTO @extschema@.shape VALUES
  ('approval_case', 'approval case', '审批事项', 'case_id', 'An administrative approval or service case with its statutory time limit.'),
  ('approval_step', 'approval step', '审批环节', 'step_id', 'One step of an approval case or project (approve, build, pay, ...) with its expected position in the statutory order.'),
  ('penalty', 'penalty', '行政处罚', 'penalty_id', 'An administrative penalty decision with its amount and violation type.'),
- ('budget_line', 'budget line', '预算', NULL, 'A budget amount per unit, category and period.'),
+ ('budget_line', 'budget line', '预算', NULL, 'A budget amount per unit, category and period, with the actual spending when known (budget execution).'),
  ('expense', 'expense', '支出', 'expense_id', 'A payment by a unit, with category and date.'),
  ('budget_explanation', 'budget explanation', '超支说明', NULL, 'An explanation filed for a unit''s overspending in a period, accepted or not.'),
  ('fee_collection', 'fee collection', '收费征缴', NULL, 'Amounts due and collected per unit, fee kind and period (e.g. land-transfer fees per year).'),
@@ -131,6 +131,8 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('budget_line', 'category', 2, 'text', true, 'budget category (e.g. three_public)'),
  ('budget_line', 'period', 3, 'text', true, 'month YYYY-MM or year YYYY'),
  ('budget_line', 'amount', 4, 'numeric', true, 'budgeted amount (yuan)'),
+ ('budget_line', 'spent', 5, 'numeric', false, 'actual spending in the period (yuan)'),
+ ('budget_line', 'three_public', 6, 'boolean', false, 'the category is one of the three public expenses (hospitality, official cars, travel abroad)'),
 
  ('expense', 'expense_id', 1, 'text', true, 'key of the payment'),
  ('expense', 'unit_code', 2, 'text', true, 'paying unit'),

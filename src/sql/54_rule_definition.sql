@@ -62,13 +62,13 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_exemption', '');
 CREATE FUNCTION @extschema@.period_ordinal(period text, step text)
 RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE step
-  WHEN 'month' THEN substr(period, 1, 4)::int * 12 + substr(period, 6, 2)::int - 1
-  WHEN 'year'  THEN substr(period, 1, 4)::int
-  WHEN 'day'   THEN period::date - date '2000-01-01'
+RETURN CASE
+  WHEN step = 'month' AND period ~ '^\d{4}-\d{2}' THEN substr(period, 1, 4)::int * 12 + substr(period, 6, 2)::int - 1
+  WHEN step = 'year' AND period ~ '^\d{4}' THEN substr(period, 1, 4)::int
+  WHEN step = 'day' AND period ~ '^\d{4}-\d{2}-\d{2}' THEN period::date - date '2000-01-01'
 END;
 COMMENT ON FUNCTION @extschema@.period_ordinal(text, text) IS
-  'Position of a period on a step (month: YYYY-MM, year: YYYY, day: YYYY-MM-DD) such that consecutive periods differ by 1.';
+  'Position of a period on a step (month: YYYY-MM, year: YYYY, day: YYYY-MM-DD) such that consecutive periods differ by 1; NULL for a period not of that form (it joins no streak).';
 
 -- Working days (Monday to Friday) after date a up to and including date b;
 -- public holidays are not known and count as working days.
@@ -235,7 +235,8 @@ BEGIN
     out_sql := format(
       'SELECT * FROM (SELECT g.*, count(*) OVER (PARTITION BY g.subject_key, g.cleangov_island ORDER BY g.cleangov_ord) AS cleangov_streak'
       ' FROM (SELECT o.*, o.cleangov_ord - row_number() OVER (PARTITION BY o.subject_key ORDER BY o.cleangov_ord) AS cleangov_island'
-      ' FROM (SELECT x.*, @extschema@.period_ordinal(x.period, %L) AS cleangov_ord FROM (%s) x) o) g) h WHERE h.cleangov_streak >= %s',
+      ' FROM (SELECT x.*, @extschema@.period_ordinal(x.period, %L) AS cleangov_ord FROM (%s) x) o WHERE o.cleangov_ord IS NOT NULL) g) h'
+      ' WHERE h.cleangov_streak >= %s',
       d.streak_step, out_sql, d.streak_min);
   END IF;
   RETURN format(
