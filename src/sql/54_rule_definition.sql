@@ -297,6 +297,10 @@ BEGIN
             HINT = 'Leave subject_expr, unit_expr, period_expr and evidence_expr NULL.';
   END IF;
   SELECT r.thresholds INTO th FROM @extschema@.rule r WHERE r.rule_code = NEW.rule_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'rule % is not in cleangov.rule', NEW.rule_code
+      USING ERRCODE = 'foreign_key_violation', HINT = 'Insert the rule into cleangov.rule first.';
+  END IF;
   IF NEW.threshold_key IS NOT NULL AND NOT coalesce(th ? NEW.threshold_key, false) THEN
     RAISE EXCEPTION 'rule %: threshold_key "%" is not among the rule''s thresholds', NEW.rule_code, NEW.threshold_key
       USING ERRCODE = 'undefined_object';
