@@ -34,13 +34,18 @@ CREATE TABLE @extschema@.rule_definition (
   quarantined_at timestamptz,
   created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   created_by    name NOT NULL DEFAULT CURRENT_USER,
+  shipped       boolean NOT NULL DEFAULT @extschema@.creating_extension_script(),
   CHECK (kind <> 'row' OR (shape IS NOT NULL AND condition IS NOT NULL AND value_expr IS NOT NULL AND query IS NULL)),
   CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL)),
   CHECK ((streak_min IS NULL) = (streak_step IS NULL))
 );
 COMMENT ON TABLE @extschema@.rule_definition IS
-  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time.';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_definition', '');
+  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time. Shipped definitions are left out of pg_dump until changed.';
+CREATE TRIGGER rule_definition_changed BEFORE UPDATE ON @extschema@.rule_definition
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_changed();
+CREATE TRIGGER rule_definition_restore BEFORE INSERT ON @extschema@.rule_definition
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_restore('rule_code');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_definition', 'WHERE NOT shipped');
 
 CREATE TABLE @extschema@.rule_exemption (
   exemption_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -287,7 +292,7 @@ DECLARE
   th jsonb;
 BEGIN
   -- Quarantine and release change nothing that needs compiling.
-  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' = to_jsonb(OLD) - 'quarantined_at' THEN
+  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' - 'shipped' = to_jsonb(OLD) - 'quarantined_at' - 'shipped' THEN
     RETURN NEW;
   END IF;
   IF NEW.kind = 'set' AND (NEW.subject_expr IS NOT NULL OR NEW.unit_expr IS NOT NULL

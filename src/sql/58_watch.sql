@@ -101,7 +101,7 @@ COMMENT ON FUNCTION @extschema@.rewatch(regclass) IS
 -- volatile because it replaces generated functions
 CREATE FUNCTION @extschema@.rewatch_all()
 RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -110,7 +110,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rewatch_all() IS
-  'Trigger: after rules, thresholds or definitions change, every watch trigger function is generated again. Volatile because it creates functions; parallel unsafe because it does.';
+  'Trigger: after rules, thresholds or definitions change, every watch trigger function is generated again (security definer: whoever may change a rule may have the watch functions follow). Volatile because it creates functions; parallel unsafe because it does.';
 
 CREATE TRIGGER rewatch_all AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.rule_definition
   FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rewatch_all();
