@@ -123,3 +123,18 @@ CREATE FUNCTION gen.brand_chars() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL
 SELECT '{鑫,达,恒,泰,宏,远,华,宇,金,鼎,瑞,丰,兴,天,润,永,盛,博,源,泽,广,厦,信,诚,汇,通,锦,程,隆,基,图,昌,顺,安,康,佳,创,新,德,聚,万,嘉,鸿,伟,腾,飞,建,力,邦,豪,宝,成,荣,峰,捷,凯,弘,中,东,海}'::text[] $$;
 CREATE FUNCTION gen.roads() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT '{人民路,建设路,解放路,青年路,运河路,珠江路,长江路,黄河路,燕山路,泰山路,华山路,南京路,上海路,北京路,天山路,滨湖路,府前路,文化路,和平路,振兴大道,工业园路,迎宾大道,车站路,世纪大道,沂河路,新华路,健康路,学府路,汇源路,友谊路}'::text[] $$;
+
+-- the standards' worked examples must pass the generator's own check functions
+DO $$
+BEGIN
+  IF gen.id_check('11010519491231002') <> 'X' THEN
+    RAISE EXCEPTION 'gen.id_check fails the GB 11643 worked example 11010519491231002X';
+  END IF;
+  IF gen.uscc_check('91350100M000100Y4') <> '3' THEN
+    RAISE EXCEPTION 'gen.uscc_check fails the GB 32100 worked example 91350100M000100Y43';
+  END IF;
+  IF gen.org_check('M000100Y') <> '4' THEN
+    RAISE EXCEPTION 'gen.org_check fails the organisation code of the GB 32100 worked example (M000100Y4)';
+  END IF;
+END
+$$;

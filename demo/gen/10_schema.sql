@@ -322,3 +322,7 @@ CREATE TABLE gen.stage (
   unit_id      bigint,
   detail       jsonb NOT NULL
 );
+
+CREATE TABLE truth.generation (seed bigint NOT NULL, tenders bigint NOT NULL, rate_scale numeric NOT NULL);
+COMMENT ON TABLE truth.generation IS 'Parameters the data set was generated with (psql -v seed=... -v tenders=... -v rate_scale=...).';
+INSERT INTO truth.generation VALUES (:'seed', :'tenders', :'rate_scale');

@@ -25,7 +25,7 @@ FROM (
   FROM (
     SELECT q.*,
            CASE WHEN q.kind = 'works' THEN
-                     CASE WHEN q.est < 800000 THEN 'random_draw' WHEN q.um < 0.85 THEN 'open' ELSE 'selective' END
+                     CASE WHEN q.est < 900000 THEN 'random_draw' WHEN q.um < 0.85 THEN 'open' ELSE 'selective' END
                 WHEN q.est < 100000 THEN CASE WHEN q.um < 0.4 THEN 'direct' ELSE 'limited' END
                 WHEN q.est < 1000000 THEN CASE WHEN q.um < 0.55 THEN 'open' WHEN q.um < 0.7 THEN 'selective' ELSE 'limited' END
                 ELSE CASE WHEN q.um < 0.9 THEN 'open' ELSE 'selective' END END AS base_method,
@@ -210,9 +210,11 @@ FROM (
                             + floor(gen.u2(211, t.tender_id, j) * ((j * t.block_size / t.n) - ((j - 1) * t.block_size / t.n)))::bigint
                            ) % t.block_size AS e,
            t.est::float8 * CASE WHEN t.method IN ('random_draw','direct') THEN 0.90 + 0.07 * gen.u2(212, t.tender_id, j)
-                                ELSE gen.clamp(0.88 + 0.10 * gen.u(219, t.tender_id)
-                                               + (0.05 + 0.10 * gen.u(226, t.tender_id)) * gen.norm2(212, t.tender_id, j), 0.7, 1.3) END AS raw
+                                ELSE 0.88 + 0.10 * gen.u(219, t.tender_id)
+                                               + (0.05 + 0.10 * gen.u(226, t.tender_id))
+                                                 * CASE WHEN abs(zz.z) <= 2 THEN zz.z ELSE 2 * (2 * gen.u2(227, t.tender_id, j) - 1) END END AS raw
     FROM gen.tplan t CROSS JOIN LATERAL generate_series(1, t.n) j
+    CROSS JOIN LATERAL (SELECT gen.norm2(212, t.tender_id, j) AS z) zz
   ) b
   WINDOW w AS (PARTITION BY b.tender_id ORDER BY b.raw, b.j ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ) z;
