@@ -146,7 +146,7 @@ UPDATE gen.tplan t SET
   n = least(t.block_size::int, CASE
         WHEN t.plan = 'single_bid' THEN 1
         WHEN t.plan = 'bid_rigging' THEN 4 + floor(gen.u(220, t.tender_id) * 5)::int
-        WHEN t.method = 'open' THEN least(30, 3 + floor(exp(2.4 + 0.6 * gen.clamp(gen.norm(221, t.tender_id), -3, 3)))::int)
+        WHEN t.method = 'open' THEN least(30, 3 + floor(exp(2.55 + 0.6 * gen.clamp(gen.norm(221, t.tender_id), -3, 3)))::int)
         WHEN t.method = 'selective' THEN 3 + floor(gen.u(222, t.tender_id) * 5)::int
         WHEN t.method = 'limited' THEN 3 + floor(gen.u(222, t.tender_id) * 3)::int
         ELSE 1 END),

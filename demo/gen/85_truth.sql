@@ -76,19 +76,25 @@ CROSS JOIN LATERAL (SELECT min(price) AS pmin, bool_or(status = 'disqualified') 
 WHERE a.status = 'active' AND s.dq
 UNION ALL
 SELECT DISTINCT 'shared_contact_bidders', 'tender', t.tender_id::text, t.buyer_unit_id
-FROM gov.tender t JOIN gov.bid b1 USING (tender_id)
-JOIN gov.bid b2 ON b2.tender_id = b1.tender_id AND b2.enterprise_id > b1.enterprise_id
-JOIN gov.enterprise e1 ON e1.enterprise_id = b1.enterprise_id
-JOIN gov.enterprise e2 ON e2.enterprise_id = b2.enterprise_id
-WHERE t.status <> 'cancelled' AND (e1.address = e2.address OR e1.phone = e2.phone)
+FROM (SELECT e1.enterprise_id AS a, e2.enterprise_id AS b FROM gov.enterprise e1
+      JOIN gov.enterprise e2 ON e2.phone = e1.phone AND e2.enterprise_id > e1.enterprise_id
+      UNION
+      SELECT e1.enterprise_id, e2.enterprise_id FROM gov.enterprise e1
+      JOIN gov.enterprise e2 ON e2.address = e1.address AND e2.enterprise_id > e1.enterprise_id) x
+JOIN gov.bid b1 ON b1.enterprise_id = x.a
+JOIN gov.bid b2 ON b2.enterprise_id = x.b AND b2.tender_id = b1.tender_id
+JOIN gov.tender t ON t.tender_id = b1.tender_id
+WHERE t.status <> 'cancelled'
 UNION ALL
 SELECT DISTINCT 'related_bidders', 'tender', t.tender_id::text, t.buyer_unit_id
-FROM gov.tender t JOIN gov.bid b1 USING (tender_id)
-JOIN gov.bid b2 ON b2.tender_id = b1.tender_id AND b2.enterprise_id > b1.enterprise_id
-JOIN LATERAL (SELECT legal_rep_id AS pid FROM gov.enterprise WHERE enterprise_id = b1.enterprise_id
-              UNION SELECT holder_person_id FROM gov.shareholding WHERE enterprise_id = b1.enterprise_id AND valid_to IS NULL) p1 ON true
-JOIN LATERAL (SELECT legal_rep_id AS pid FROM gov.enterprise WHERE enterprise_id = b2.enterprise_id
-              UNION SELECT holder_person_id FROM gov.shareholding WHERE enterprise_id = b2.enterprise_id AND valid_to IS NULL) p2 ON p2.pid = p1.pid
+FROM (SELECT enterprise_id, legal_rep_id AS pid FROM gov.enterprise
+      UNION SELECT enterprise_id, holder_person_id FROM gov.shareholding WHERE valid_to IS NULL) x1
+JOIN (SELECT enterprise_id, legal_rep_id AS pid FROM gov.enterprise
+      UNION SELECT enterprise_id, holder_person_id FROM gov.shareholding WHERE valid_to IS NULL) x2
+  ON x2.pid = x1.pid AND x2.enterprise_id > x1.enterprise_id
+JOIN gov.bid b1 ON b1.enterprise_id = x1.enterprise_id
+JOIN gov.bid b2 ON b2.enterprise_id = x2.enterprise_id AND b2.tender_id = b1.tender_id
+JOIN gov.tender t ON t.tender_id = b1.tender_id
 WHERE t.status <> 'cancelled'
 UNION ALL
 SELECT 'small_works_no_draw', 'tender', t.tender_id::text, t.buyer_unit_id
@@ -181,9 +187,10 @@ JOIN LATERAL (SELECT sum(c.amount) AS total,
 WHERE o.is_official AND s.total > 0 AND s.inside >= 0.7 * s.total
 UNION ALL
 SELECT DISTINCT 'multiple_identities', 'person', q.person_id::text, q.unit_id
-FROM gov.person q JOIN gov.person p ON p.person_id < q.person_id
- AND ((p.id_number = q.id_number AND p.name <> q.name)
-      OR (p.name = q.name AND p.birth_date = q.birth_date AND p.sex = q.sex AND p.id_number <> q.id_number));
+FROM gov.person q
+WHERE EXISTS (SELECT 1 FROM gov.person p WHERE p.id_number = q.id_number AND p.person_id < q.person_id AND p.name <> q.name)
+   OR EXISTS (SELECT 1 FROM gov.person p WHERE p.name = q.name AND p.birth_date = q.birth_date AND p.sex = q.sex
+                AND p.person_id < q.person_id AND p.id_number <> q.id_number);
 COMMENT ON VIEW truth.reference IS 'Reference SQL definitions of the patterns that have an exact one (all but bid_rigging, discretion_outlier, benford_violation). truth.planted holds exactly these hits plus the planted statistical cases; demo/selfcheck.sql verifies it.';
 
 -- incidental cases: background hits of a reference definition that were not planted
