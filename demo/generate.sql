@@ -11,12 +11,16 @@
 --   tenders     (default 2000; other tables scale with it)
 --   rate_scale  (default 1; multiplies every planting rate, see gen.plant_rate)
 --   keep_gen    (default 0; 1 keeps the generator schema gen for inspection)
+--   incidental  (default 1; 0 skips the search for background cases that meet a
+--                reference definition by chance: faster at large scale, but
+--                truth.planted then holds only the planted cases)
 -- See doc/demo.md.
 \set ON_ERROR_STOP on
 \if :{?seed} \else \set seed 42 \endif
 \if :{?tenders} \else \set tenders 2000 \endif
 \if :{?rate_scale} \else \set rate_scale 1 \endif
 \if :{?keep_gen} \else \set keep_gen 0 \endif
+\if :{?incidental} \else \set incidental 1 \endif
 SET client_min_messages = warning;
 SET synchronous_commit = off;
 SET work_mem = '256MB';
@@ -43,7 +47,13 @@ DROP SCHEMA IF EXISTS gen CASCADE;
 ANALYZE gov.tender, gov.bid, gov.award, gov.contract, gov.contract_change, gov.enterprise, gov.shareholding, gov.person,
         gov.relation, gov.approval_case, gov.approval_step, gov.budget, gov.expense, gov.budget_explanation, gov.land_fee,
         gov.project_filing, gov.subsidy_payment, gov.person_responsibility;
+\unset skip_incidental
+\if :incidental
 \ir gen/85_truth.sql
+\else
+\set skip_incidental 1
+\ir gen/85_truth.sql
+\endif
 
 \if :keep_gen
 \else

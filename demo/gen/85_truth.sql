@@ -186,15 +186,22 @@ JOIN LATERAL (SELECT sum(c.amount) AS total,
                                       WHERE k.person_id = o.person_id AND k.related_person_id IS NOT NULL)) s ON true
 WHERE o.is_official AND s.total > 0 AND s.inside >= 0.7 * s.total
 UNION ALL
-SELECT DISTINCT 'multiple_identities', 'person', q.person_id::text, q.unit_id
+SELECT 'multiple_identities', 'person', q.person_id::text, q.unit_id
 FROM gov.person q
-WHERE EXISTS (SELECT 1 FROM gov.person p WHERE p.id_number = q.id_number AND p.person_id < q.person_id AND p.name <> q.name)
-   OR EXISTS (SELECT 1 FROM gov.person p WHERE p.name = q.name AND p.birth_date = q.birth_date AND p.sex = q.sex
-                AND p.person_id < q.person_id AND p.id_number <> q.id_number);
+WHERE q.person_id IN (SELECT q2.person_id FROM gov.person q2 JOIN gov.person p ON p.id_number = q2.id_number
+                      WHERE p.person_id < q2.person_id AND p.name <> q2.name
+                      UNION
+                      SELECT q2.person_id FROM gov.person q2 JOIN gov.person p
+                        ON p.name = q2.name AND p.birth_date = q2.birth_date AND p.sex = q2.sex
+                      WHERE p.person_id < q2.person_id AND p.id_number <> q2.id_number);
 COMMENT ON VIEW truth.reference IS 'Reference SQL definitions of the patterns that have an exact one (all but bid_rigging, discretion_outlier, benford_violation). truth.planted holds exactly these hits plus the planted statistical cases; demo/selfcheck.sql verifies it.';
 
 -- incidental cases: background hits of a reference definition that were not planted
+\if :{?skip_incidental}
+CREATE TABLE gen.ref AS SELECT * FROM truth.reference WHERE false;
+\else
 CREATE TABLE gen.ref AS SELECT * FROM truth.reference;
+\endif
 INSERT INTO gen.stage
 SELECT false, r.pattern, r.subject_kind, r.subject_key, r.unit_id, '{"origin": "incidental"}'::jsonb
 FROM gen.ref r
