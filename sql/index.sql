@@ -5,10 +5,10 @@ INSERT INTO cleangov.unit (unit_code, name, name_zh, region_code) VALUES
 INSERT INTO cleangov.index_person (person_key, unit_code) VALUES ('p1', 'U1'), ('p2', 'U1'), ('p3', 'U2');
 INSERT INTO cleangov.index_framework (framework_code, name, period_kind) VALUES ('T', 'Test', 'year');
 INSERT INTO cleangov.indicator (framework_code, indicator_code, parent_code, name, weight, higher_is, method, worst, best, target, sort_order) VALUES
-  ('T', 'A',  NULL, 'A',  2, 'riskier', 'percentile', NULL, NULL, NULL, 1),
+  ('T', 'A',  NULL, 'A',  2, 'riskier', NULL, NULL, NULL, NULL, 1),
   ('T', 'A1', 'A',  'A1', 1, 'riskier', 'bounds', 10, 0, NULL, 1),
   ('T', 'A2', 'A',  'A2', 3, 'safer',   'bounds', 0, 100, NULL, 2),
-  ('T', 'B',  NULL, 'B',  1, 'riskier', 'percentile', NULL, NULL, NULL, 2),
+  ('T', 'B',  NULL, 'B',  1, 'riskier', NULL, NULL, NULL, NULL, 2),
   ('T', 'B1', 'B',  'B1', 1, 'safer',   'target', NULL, NULL, 80, 1),
   ('T', 'B2', 'B',  'B2', 1, 'riskier', 'target', NULL, NULL, 5, 2);
 INSERT INTO cleangov.indicator_value (framework_code, indicator_code, period, subject_kind, subject_key, value) VALUES
@@ -47,7 +47,7 @@ SELECT subject_key, round(composite::numeric, 4), round(scores[2]::numeric, 4) A
 UPDATE cleangov.index_framework SET person_rule = 'none' WHERE framework_code = 'T';
 SELECT * FROM cleangov.index_compute('T', '2024', warn => false) WHERE subject_kind = 'unit';
 
--- Peers: percentile rank (higher riskier: 1 2 2 3 5 -> 100 50 50 25 0) and
+-- Peers: percentile rank (higher riskier: 1 2 2 3 5 -> 100 75 75 25 0) and
 -- robust z (10 12 14 16 40: median 14, MAD 2, z = (x - 14)/2.9652; scored 100 at z 0, 0 at z 3).
 INSERT INTO cleangov.index_person (person_key, unit_code) VALUES ('q1', 'U2'), ('q2', 'U2'), ('q3', 'U2'), ('q4', 'U2'), ('q5', 'U2');
 INSERT INTO cleangov.index_framework (framework_code, name, period_kind, person_rule) VALUES ('P', 'Peers', 'quarter', 'none');

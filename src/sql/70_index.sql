@@ -32,7 +32,7 @@ CREATE TABLE @extschema@.indicator (
   higher_is       text NOT NULL DEFAULT 'riskier'
     CONSTRAINT indicator_higher_is CHECK (higher_is IN ('riskier', 'safer')),
   unit_of_measure text,
-  method          text NOT NULL DEFAULT 'bounds'
+  method          text
     CONSTRAINT indicator_method CHECK (method IN ('bounds', 'target', 'percentile', 'robust_z')),
   worst           float8,
   best            float8,
@@ -49,7 +49,7 @@ CREATE TABLE @extschema@.indicator (
 );
 CREATE INDEX indicator_parent ON @extschema@.indicator (framework_code, parent_code);
 COMMENT ON TABLE @extschema@.indicator IS
-  'One indicator of a framework, at any depth: parent (NULL = first level), weight among its siblings, direction (higher_is riskier or safer), normalisation to 0-100 (method bounds: between worst and best; target: attainment of target; percentile: rank among peers; robust_z: robust z among peers, scored between worst and best z), sensible range of values, subject kinds, period kind, and optionally a SQL query that supplies its values. Checked when defined (doc/index.md lists the SQLSTATEs).';
+  'One indicator of a framework, at any depth: parent (NULL = first level), weight among its siblings, direction (higher_is riskier or safer), normalisation of a leaf to 0-100 (method NULL for an inner node; bounds: between worst and best; target: attainment of target; percentile: rank among peers; robust_z: robust z among peers, scored between worst and best z), sensible range of values, subject kinds, period kind, and optionally a SQL query that supplies its values. Checked when defined (doc/index.md lists the SQLSTATEs).';
 
 -- Persons scored by the index and the unit their score feeds.
 CREATE TABLE @extschema@.index_person (
@@ -265,6 +265,7 @@ CREATE TRIGGER indicator_drop_values AFTER DELETE ON @extschema@.indicator
 -- cost seconds per million values).  SQLSTATEs:
 --   23503 no such indicator, unit or person
 --   22023 the indicator has children or does not apply to the subject kind
+--   23502 the indicator has no normalisation method
 --   22007 the period is not of the indicator's period kind
 --   22003 the value is not finite or outside the indicator's sensible range
 CREATE FUNCTION @extschema@.indicator_value_check() RETURNS trigger
@@ -275,7 +276,7 @@ DECLARE
   bad record;
 BEGIN
   SELECT n.*, i.indicator_code IS NULL AS no_indicator,
-         i.valid_min, i.valid_max, i.subject_kinds,
+         i.valid_min, i.valid_max, i.subject_kinds, i.method,
          coalesce(i.period_kind, f.period_kind) AS want_kind,
          EXISTS (SELECT FROM @extschema@.indicator c
                   WHERE c.framework_code = n.framework_code AND c.parent_code = n.indicator_code) AS has_children,
@@ -291,6 +292,7 @@ BEGIN
       OR n.value = 'NaN' OR abs(n.value) = 'Infinity'
       OR n.value < i.valid_min OR n.value > i.valid_max
       OR NOT n.subject_kind = ANY (i.subject_kinds)
+      OR i.method IS NULL
       OR @extschema@.period_kind(n.period) IS DISTINCT FROM coalesce(i.period_kind, f.period_kind)
       OR (n.subject_kind = 'unit' AND NOT EXISTS (SELECT FROM @extschema@.unit u WHERE u.unit_code = n.subject_key))
       OR (n.subject_kind = 'person' AND NOT EXISTS (SELECT FROM @extschema@.index_person p WHERE p.person_key = n.subject_key))
@@ -304,6 +306,9 @@ BEGIN
     RAISE EXCEPTION 'no indicator % in framework %', bad.indicator_code, bad.framework_code USING ERRCODE = '23503';
   ELSIF bad.has_children THEN
     RAISE EXCEPTION 'indicator % has children: values belong to its leaves', bad.indicator_code USING ERRCODE = '22023';
+  ELSIF bad.method IS NULL THEN
+    RAISE EXCEPTION 'indicator % has no normalisation: values cannot be scored', bad.indicator_code USING ERRCODE = '23502',
+      HINT = 'Set its method (bounds, target, percentile or robust_z) and the bounds the method needs.';
   ELSIF NOT bad.subject_kind = ANY (bad.subject_kinds) THEN
     RAISE EXCEPTION 'indicator % does not apply to subject kind % (only %)', bad.indicator_code, bad.subject_kind, bad.subject_kinds
       USING ERRCODE = '22023';

@@ -252,14 +252,15 @@ BEGIN
                                   @extschema@.index_normalize(r.value, r.method, r.higher_is, r.worst, r.best, r.target) AS score
                              FROM (' || leaf || ') r', $q$n.method IN ('bounds', 'target')$q$)];
     IF 'percentile' = ANY (l_method) THEN
-      -- 100 x (peers strictly riskier) / (peers - 1); a lone subject scores 100.
+      -- 100 x (1 - (peers strictly safer) / (peers - 1)): the safest (and all
+      -- tied with them) score 100, the riskiest 0; a lone subject scores 100.
       parts := parts || format('SELECT r.period, r.subject_key, r.pos,
                                   CASE WHEN count(*) OVER w = 1 THEN 100.0
-                                       ELSE 100.0 * (rank() OVER wr - 1) / (count(*) OVER w - 1) END
+                                       ELSE 100.0 - 100.0 * (rank() OVER wr - 1) / (count(*) OVER w - 1) END
                              FROM (' || leaf || ') r
                            WINDOW w AS (PARTITION BY r.pos, r.period),
                                   wr AS (PARTITION BY r.pos, r.period
-                                         ORDER BY CASE WHEN r.higher_is = ''riskier'' THEN -r.value ELSE r.value END)',
+                                         ORDER BY CASE WHEN r.higher_is = ''riskier'' THEN r.value ELSE -r.value END)',
                                $q$n.method = 'percentile'$q$);
     END IF;
     IF 'robust_z' = ANY (l_method) THEN
