@@ -76,12 +76,12 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.index_run', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.index_score', '');
 
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, scheme_code,
-                              thresholds, default_level, rectify_days, enabled, description)
+                              default_level, rectify_days, enabled, description)
 VALUES ('IDX_UNIT_BAND', 'Unit integrity index below the green band', '单位政治生态综合指数预警',
-        'integrity_index', 'unit health', 'unit', 'index3', NULL, 'blue', 30, true,
+        'integrity', 'unit health', 'unit', 'index3', 'blue', 30, true,
         'Raised by cleangov.index_compute for every unit whose composite falls in blue or worse; evidence: composite, first-level scores and the indicators that took most points off.'),
        ('IDX_PERSON_BAND', 'Person integrity index below the green band', '个人廉政综合指数预警',
-        'integrity_index', 'person profile', 'person', 'index3', NULL, 'blue', 30, true,
+        'integrity', 'person profile', 'person', 'index3', 'blue', 30, true,
         'Raised by cleangov.index_compute for every person whose composite falls in blue or worse; evidence as for IDX_UNIT_BAND.');
 
 -- The nodes of a framework's tree for one subject kind, in depth-first order
