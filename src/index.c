@@ -235,6 +235,8 @@ typedef struct IndexTree
 	int		   *parent;			/* 0-based; -1 for a top-level node */
 	double	   *weight;
 	bool	   *is_leaf;
+	int			n_leaves;
+	int		   *leaf_node;		/* node of the k-th leaf */
 	Size		key_len;		/* raw bytes of the two arrays, to recognise them */
 	char	   *key;
 } IndexTree;
@@ -278,6 +280,7 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 		pfree(t->parent);
 		pfree(t->weight);
 		pfree(t->is_leaf);
+		pfree(t->leaf_node);
 		pfree(t->key);
 	}
 	else
@@ -286,6 +289,7 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 	t->parent = palloc(sizeof(int) * (n + 1));
 	t->weight = palloc(sizeof(double) * (n + 1));
 	t->is_leaf = palloc(sizeof(bool) * (n + 1));
+	t->leaf_node = palloc(sizeof(int) * (n + 1));
 	t->key_len = plen + wlen;
 	t->key = palloc(plen + wlen);
 	memcpy(t->key, parents, plen);
@@ -311,6 +315,10 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 		if (p[i] > 0)
 			t->is_leaf[p[i] - 1] = false;
 	}
+	t->n_leaves = 0;
+	for (i = 0; i < n; i++)
+		if (t->is_leaf[i])
+			t->leaf_node[t->n_leaves++] = i;
 	fcinfo->flinfo->fn_extra = t;
 	return t;
 }
@@ -318,6 +326,9 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 /*
  * index_tree(parents int[], weights float8[], leaf_scores float8[])
  *	 RETURNS (composite float8, scores float8[], contributions float8[])
+ *
+ * leaf_scores has one element per leaf, the leaves in node order; scores
+ * and contributions have one per node.
  */
 Datum
 index_tree(PG_FUNCTION_ARGS)
@@ -353,10 +364,11 @@ index_tree(PG_FUNCTION_ARGS)
 	t = index_tree_get(fcinfo, parents, weights);
 	n = t->n;
 	if (ARR_NDIM(leaves) > 1 || ARR_ELEMTYPE(leaves) != FLOAT8OID ||
-		(ARR_NDIM(leaves) == 0 ? 0 : ARR_DIMS(leaves)[0]) != n)
+		(ARR_NDIM(leaves) == 0 ? 0 : ARR_DIMS(leaves)[0]) != t->n_leaves)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("index_tree: leaf_scores must be a one-dimensional float8 array with one element per node (%d)", n)));
+				 errmsg("index_tree: leaf_scores must be a one-dimensional float8 array with one element per leaf (%d)",
+						t->n_leaves)));
 	lnull = ARR_NULLBITMAP(leaves);
 	ldata = (double *) array_data(leaves);
 
@@ -367,25 +379,19 @@ index_tree(PG_FUNCTION_ARGS)
 
 	/* Scatter the leaf scores (the array may have a NULL bitmap). */
 	for (i = 0; i < n; i++)
+		score[i] = get_float8_nan();
+	for (i = 0; i < t->n_leaves; i++)
 	{
-		bool		null = lnull != NULL && !(lnull[i / 8] & (1 << (i % 8)));
+		double		s;
 
-		if (null)
-			score[i] = get_float8_nan();
-		else
-		{
-			double		s = *ldata++;
-
-			if (!t->is_leaf[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("index_tree: node %d has children and cannot be given a score", i + 1)));
-			if (!(s >= 0.0 && s <= 100.0))	/* also refuses NaN */
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("index_tree: score %g of node %d is outside 0 .. 100", s, i + 1)));
-			score[i] = s;
-		}
+		if (lnull != NULL && !(lnull[i / 8] & (1 << (i % 8))))
+			continue;
+		s = *ldata++;
+		if (!(s >= 0.0 && s <= 100.0))	/* also refuses NaN */
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("index_tree: score %g of leaf %d is outside 0 .. 100", s, i + 1)));
+		score[t->leaf_node[i]] = s;
 	}
 
 	/* Bottom up: children come after their parents, so walk backwards. */

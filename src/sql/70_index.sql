@@ -74,6 +74,8 @@ CREATE TABLE @extschema@.indicator_value (
     CONSTRAINT indicator_value_source CHECK (source IN ('measured', 'query')),
   PRIMARY KEY (framework_code, period, subject_kind, subject_key, indicator_code)
 );
+-- Peer-relative indicators read their own values only.
+CREATE INDEX indicator_value_indicator ON @extschema@.indicator_value (framework_code, indicator_code, period);
 COMMENT ON TABLE @extschema@.indicator_value IS
   'Measured values of leaf indicators per subject and period (source measured), and the values the SQL-defined indicators produced (source query). Checked per statement: the indicator exists and is a leaf for that subject kind, the subject exists, the period has the indicator''s period kind, the value is finite and within the indicator''s sensible range.';
 

@@ -155,6 +155,52 @@ $$;
 COMMENT ON FUNCTION @extschema@.index_normalize(float8, text, text, float8, float8, float8) IS
   'Score 0-100 of a value: bounds = 100 (value - worst) / (best - worst) clamped to 0..100; target = 100 min(1, value / target) when higher is safer, 100 min(1, target / value) when higher is riskier.';
 
+-- The SQL of the raw values of a kind's leaves with the given methods:
+-- (period, subject_key, pos = leaf number, value, method, higher_is, worst,
+-- best, target); values measured per a finer period are averaged over the
+-- computed period.  The leaves are inlined as VALUES so that the planner
+-- knows how many there are; peers_only adds an indexable filter on their
+-- codes (peer-relative indicators are read through indicator_value_indicator).
+-- $1 framework, $2 periods, $3 subject kind.  NULL when there is no such leaf.
+CREATE FUNCTION @extschema@.index_leaf_sql(framework text, subject_kind text, methods text[], peers_only boolean)
+  RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $f$
+  WITH l AS (
+    SELECT l.*, row_number() OVER (ORDER BY l.pos) AS leaf_no
+      FROM @extschema@.index_nodes(framework, subject_kind) l WHERE l.is_leaf
+  ), m AS (
+    SELECT l.finer,
+           string_agg(format('(%L::text, %s::int, %L::text, %L::text, %L::float8, %L::float8, %L::float8)',
+                             l.indicator_code, l.leaf_no, l.method, l.higher_is, l.worst, l.best, l.target), ', ') AS rows,
+           format('%L::text[]', array_agg(l.indicator_code)) AS codes
+      FROM l WHERE l.method = ANY (methods)
+     GROUP BY l.finer
+  )
+  SELECT string_agg(
+           CASE WHEN NOT m.finer THEN
+             format('SELECT v.period, v.subject_key, n.pos, v.value, n.method, n.higher_is, n.worst, n.best, n.target
+                       FROM @extschema@.indicator_value v
+                       JOIN (VALUES %s) n(indicator_code, pos, method, higher_is, worst, best, target)
+                         ON n.indicator_code = v.indicator_code
+                      WHERE v.framework_code = $1 AND v.period = ANY ($2) AND v.subject_kind = $3 %s',
+                    m.rows, CASE WHEN peers_only THEN 'AND v.indicator_code = ANY (' || m.codes || ')' ELSE '' END)
+           ELSE
+             format('SELECT p.period, v.subject_key, n.pos, avg(v.value) AS value, n.method, n.higher_is, n.worst, n.best, n.target
+                       FROM @extschema@.indicator_value v
+                       JOIN (VALUES %s) n(indicator_code, pos, method, higher_is, worst, best, target)
+                         ON n.indicator_code = v.indicator_code
+                       JOIN unnest($2) p(period)
+                         ON @extschema@.period_range(v.period) <@ @extschema@.period_range(p.period)
+                      WHERE v.framework_code = $1 AND v.subject_kind = $3 AND v.indicator_code = ANY (%s)
+                      GROUP BY 1, 2, 3, 5, 6, 7, 8, 9', m.rows, m.codes)
+           END, ' UNION ALL ' ORDER BY m.finer)
+    FROM m
+$f$;
+COMMENT ON FUNCTION @extschema@.index_leaf_sql(text, text, text[], boolean) IS
+  'Internal to index_compute: the SQL reading the raw values of the leaves of a framework and subject kind that use the given normalisation methods. Stable because it reads the indicator tables.';
+
 CREATE FUNCTION @extschema@.index_compute(framework text, periods text[], warn boolean DEFAULT true)
   RETURNS TABLE (period text, subject_kind text, level @extschema@.level, subjects bigint)
   LANGUAGE plpgsql VOLATILE
@@ -174,14 +220,7 @@ DECLARE
   parents int[];
   weights float8[];
   depths int[];
-  l_codes text[];
-  l_pos int[];
-  l_method text[];
-  l_higher_is text[];
-  l_worst float8[];
-  l_best float8[];
-  l_target float8[];
-  l_finer boolean[];
+  persons_leaf int;
 BEGIN
   SELECT * INTO fw FROM @extschema@.index_framework f WHERE f.framework_code = index_compute.framework;
   IF NOT FOUND THEN
@@ -221,52 +260,38 @@ BEGIN
                           UNION SELECT 'unit' WHERE fw.person_rule <> 'none') s
             ORDER BY x <> 'person', x <> 'unit', x LOOP
     SELECT array_agg(l.indicator_code ORDER BY l.pos), array_agg(l.parent_pos ORDER BY l.pos),
-           array_agg(l.weight ORDER BY l.pos), array_agg(l.depth ORDER BY l.pos), count(*),
-           array_agg(l.indicator_code ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS codes,
-           array_agg(l.pos ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS pos,
-           array_agg(l.method ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS method,
-           array_agg(l.higher_is ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS higher_is,
-           array_agg(l.worst ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS worst,
-           array_agg(l.best ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS best,
-           array_agg(l.target ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS target,
-           array_agg(l.finer ORDER BY l.pos) FILTER (WHERE l.is_leaf AND l.method IS NOT NULL) AS finer
-      INTO node_codes, parents, weights, depths, n, l_codes, l_pos, l_method, l_higher_is, l_worst, l_best, l_target, l_finer
-      FROM @extschema@.index_nodes(framework, k) l;
+           array_agg(l.weight ORDER BY l.pos), array_agg(l.depth ORDER BY l.pos),
+           count(*) FILTER (WHERE l.is_leaf), max(l.leaf_no) FILTER (WHERE l.indicator_code = '$persons')
+      INTO node_codes, parents, weights, depths, n, persons_leaf
+      FROM (SELECT l.*, row_number() OVER (PARTITION BY l.is_leaf ORDER BY l.pos) AS leaf_no
+              FROM @extschema@.index_nodes(framework, k) l) l;
     INSERT INTO @extschema@.index_run (framework_code, period, subject_kind, node_codes, parents, weights, depths)
     SELECT framework, x, k, node_codes, parents, weights, depths FROM unnest(periods) x;
 
-    -- The raw values of the leaves with a given normalisation: those measured
-    -- in the framework's period, and the mean of those measured more finely.
-    leaf := 'SELECT v.period, v.subject_key, n.pos, v.value, n.method, n.higher_is, n.worst, n.best, n.target
-               FROM @extschema@.indicator_value v JOIN unnest($8, $9, $10, $11, $12, $13, $14, $15) n(indicator_code, pos, method, higher_is, worst, best, target, finer) ON n.indicator_code = v.indicator_code
-              WHERE v.framework_code = $1 AND v.period = ANY ($2) AND v.subject_kind = $3 AND NOT n.finer AND %s';
-    IF true = ANY (l_finer) THEN
-      leaf := leaf || ' UNION ALL
-             SELECT p.period, v.subject_key, n.pos, avg(v.value), n.method, n.higher_is, n.worst, n.best, n.target
-               FROM @extschema@.indicator_value v JOIN unnest($8, $9, $10, $11, $12, $13, $14, $15) n(indicator_code, pos, method, higher_is, worst, best, target, finer) ON n.indicator_code = v.indicator_code
-               JOIN unnest($2) p(period) ON @extschema@.period_range(v.period) <@ @extschema@.period_range(p.period)
-              WHERE v.framework_code = $1 AND v.subject_kind = $3 AND n.finer AND %1$s
-              GROUP BY 1, 2, 3, 5, 6, 7, 8, 9';
+    parts := '{}';
+    leaf := @extschema@.index_leaf_sql(framework, k, '{bounds,target}', false);
+    IF leaf IS NOT NULL THEN
+      parts := parts || ('SELECT r.period, r.subject_key, r.pos,
+                                 @extschema@.index_normalize(r.value, r.method, r.higher_is, r.worst, r.best, r.target) AS score
+                            FROM (' || leaf || ') r');
     END IF;
-    parts := ARRAY[format('SELECT r.period, r.subject_key, r.pos,
-                                  @extschema@.index_normalize(r.value, r.method, r.higher_is, r.worst, r.best, r.target) AS score
-                             FROM (' || leaf || ') r', $q$n.method IN ('bounds', 'target')$q$)];
-    IF 'percentile' = ANY (l_method) THEN
+    leaf := @extschema@.index_leaf_sql(framework, k, '{percentile}', true);
+    IF leaf IS NOT NULL THEN
       -- 100 x (1 - (peers strictly safer) / (peers - 1)): the safest (and all
       -- tied with them) score 100, the riskiest 0; a lone subject scores 100.
-      parts := parts || format('SELECT r.period, r.subject_key, r.pos,
-                                  CASE WHEN count(*) OVER w = 1 THEN 100.0
-                                       ELSE 100.0 - 100.0 * (rank() OVER wr - 1) / (count(*) OVER w - 1) END
-                             FROM (' || leaf || ') r
-                           WINDOW w AS (PARTITION BY r.pos, r.period),
-                                  wr AS (PARTITION BY r.pos, r.period
-                                         ORDER BY CASE WHEN r.higher_is = ''riskier'' THEN r.value ELSE -r.value END)',
-                               $q$n.method = 'percentile'$q$);
+      parts := parts || ('SELECT r.period, r.subject_key, r.pos,
+                                 CASE WHEN count(*) OVER w = 1 THEN 100.0
+                                      ELSE 100.0 - 100.0 * (rank() OVER wr - 1) / (count(*) OVER w - 1) END
+                            FROM (' || leaf || ') r
+                          WINDOW w AS (PARTITION BY r.pos, r.period),
+                                 wr AS (PARTITION BY r.pos, r.period
+                                        ORDER BY CASE WHEN r.higher_is = ''riskier'' THEN r.value ELSE -r.value END)');
     END IF;
-    IF 'robust_z' = ANY (l_method) THEN
+    leaf := @extschema@.index_leaf_sql(framework, k, '{robust_z}', true);
+    IF leaf IS NOT NULL THEN
       -- z = (value - median) / (1.4826 MAD) towards risk, 0 when MAD = 0;
       -- scored 100 at z = best and 0 at z = worst.
-      parts := parts || format('WITH r AS (' || leaf || '),
+      parts := parts || ('WITH r AS (' || leaf || '),
                                   m AS (SELECT pos, period, percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS med
                                           FROM r GROUP BY 1, 2),
                                   d AS (SELECT r.pos, r.period, m.med,
@@ -278,15 +303,15 @@ BEGIN
                             CROSS JOIN LATERAL (SELECT CASE WHEN d.mad = 0 THEN 0.0
                                                             ELSE (r.value - d.med) / (1.4826 * d.mad)
                                                                  * CASE WHEN r.higher_is = ''riskier'' THEN 1 ELSE -1 END
-                                                       END AS z) z',
-                               $q$n.method = 'robust_z'$q$);
+                                                       END AS z) z');
     END IF;
     IF k = 'unit' AND fw.person_rule <> 'none' THEN
-      parts := parts || format('SELECT s.period, s.unit_code, 2, %s
+      parts := parts || format('SELECT s.period, s.unit_code, %s, %s
                                   FROM @extschema@.index_score s
                                  WHERE s.framework_code = $1 AND s.period = ANY ($2) AND s.subject_kind = ''person''
                                    AND s.composite IS NOT NULL AND s.unit_code IS NOT NULL
                                  GROUP BY s.period, s.unit_code',
+                               persons_leaf,
                                CASE fw.person_rule
                                  WHEN 'mean' THEN 'avg(s.composite)'
                                  WHEN 'worst' THEN 'min(s.composite)'
@@ -305,8 +330,9 @@ BEGIN
                   CASE k WHEN 'unit' THEN 'g.subject_key' WHEN 'person' THEN 'ip.unit_code' ELSE 'NULL' END,
                   '(' || array_to_string(parts, ') UNION ALL (') || ')',
                   CASE k WHEN 'person' THEN 'LEFT JOIN @extschema@.index_person ip ON ip.person_key = g.subject_key' ELSE '' END);
-    EXECUTE sql USING framework, periods, k, fw.scheme_code, parents, weights, n,
-      l_codes, l_pos, l_method, l_higher_is, l_worst, l_best, l_target, l_finer;
+    IF cardinality(parts) > 0 THEN
+      EXECUTE sql USING framework, periods, k, fw.scheme_code, parents, weights, n;
+    END IF;
   END LOOP;
 
   -- 4. Warnings: blue or worse, routed to the unit, contributions as evidence.
