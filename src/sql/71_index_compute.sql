@@ -65,12 +65,28 @@ CREATE TABLE @extschema@.index_score (
   level           @extschema@.level,
   scores          float8[] NOT NULL,
   contributions   float8[] NOT NULL,
-  PRIMARY KEY (framework_code, period, subject_kind, subject_key),
-  FOREIGN KEY (framework_code, period, subject_kind) REFERENCES @extschema@.index_run ON DELETE CASCADE
+  PRIMARY KEY (framework_code, period, subject_kind, subject_key)
 );
-CREATE INDEX index_score_unit ON @extschema@.index_score (unit_code, period);
 COMMENT ON TABLE @extschema@.index_score IS
   'Result of one subject in one computed period: composite 0-100, its level through the framework''s scheme, and per node of the period''s tree (index_run.node_codes) the score and the points taken off. Kept as history; recomputing a period replaces its rows.';
+
+-- The scores of a deleted run go with it (a statement-level stand-in for a
+-- foreign key, which would cost a check per stored score).
+CREATE FUNCTION @extschema@.index_run_drop_scores() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  DELETE FROM @extschema@.index_score s USING old_rows o
+   WHERE s.framework_code = o.framework_code AND s.period = o.period AND s.subject_kind = o.subject_kind;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.index_run_drop_scores() IS
+  'Trigger: deletes the scores of deleted index runs. Volatile because it deletes rows; parallel unsafe because it is a trigger.';
+CREATE TRIGGER index_run_drop_scores AFTER DELETE ON @extschema@.index_run
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.index_run_drop_scores();
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.index_run', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.index_score', '');
@@ -209,6 +225,7 @@ CREATE FUNCTION @extschema@.index_compute(framework text, periods text[], warn b
 #variable_conflict use_column
 DECLARE
   fw @extschema@.index_framework;
+  sc @extschema@.band_scheme;
   k text;
   q record;
   p text;
@@ -235,6 +252,8 @@ BEGIN
       USING ERRCODE = '22007', HINT = 'Periods are written 2024 (year), 2024-Q2 (quarter) or 2024-03 (month).';
   END IF;
   periods := ARRAY(SELECT DISTINCT x FROM unnest(periods) x);
+  -- The level through the scheme, as band() gives it, without a lookup per subject.
+  SELECT * INTO STRICT sc FROM @extschema@.band_scheme b WHERE b.scheme_code = fw.scheme_code;
 
   -- 1. The SQL-defined indicators: run each query per period, replacing what it gave before.
   FOR q IN SELECT i.indicator_code, i.source_query FROM @extschema@.indicator i
@@ -251,7 +270,8 @@ BEGIN
     END LOOP;
   END LOOP;
 
-  -- 2. Re-running a period replaces it (the scores go with their run).
+  -- 2. Re-running a period replaces it.
+  DELETE FROM @extschema@.index_score s WHERE s.framework_code = index_compute.framework AND s.period = ANY (periods);
   DELETE FROM @extschema@.index_run r WHERE r.framework_code = index_compute.framework AND r.period = ANY (periods);
 
   -- 3. Per subject kind, persons before units (a unit's score takes its persons').
@@ -280,11 +300,9 @@ BEGIN
       -- 100 x (1 - (peers strictly safer) / (peers - 1)): the safest (and all
       -- tied with them) score 100, the riskiest 0; a lone subject scores 100.
       parts := parts || ('SELECT r.period, r.subject_key, r.pos,
-                                 CASE WHEN count(*) OVER w = 1 THEN 100.0
-                                      ELSE 100.0 - 100.0 * (rank() OVER wr - 1) / (count(*) OVER w - 1) END
+                                 100.0 - 100.0 * percent_rank() OVER wr
                             FROM (' || leaf || ') r
-                          WINDOW w AS (PARTITION BY r.pos, r.period),
-                                 wr AS (PARTITION BY r.pos, r.period
+                          WINDOW wr AS (PARTITION BY r.pos, r.period
                                         ORDER BY CASE WHEN r.higher_is = ''riskier'' THEN r.value ELSE -r.value END)');
     END IF;
     leaf := @extschema@.index_leaf_sql(framework, k, '{robust_z}', true);
@@ -322,7 +340,8 @@ BEGIN
     sql := format('INSERT INTO @extschema@.index_score
                      (framework_code, period, subject_kind, subject_key, unit_code, composite, level, scores, contributions)
                    SELECT $1, g.period, $3, g.subject_key, %s, (g.t).composite,
-                          @extschema@.band((g.t).composite, $4), (g.t).scores, (g.t).contributions
+                          ($8::@extschema@.level[])[@extschema@.band_position((g.t).composite, $4, $9)],
+                          (g.t).scores, (g.t).contributions
                      FROM (SELECT s.period, s.subject_key,
                                   @extschema@.index_tree($5, $6, @extschema@.score_vector(s.pos, s.score, $7)) AS t
                              FROM (%s) s(period, subject_key, pos, score)
@@ -331,7 +350,7 @@ BEGIN
                   '(' || array_to_string(parts, ') UNION ALL (') || ')',
                   CASE k WHEN 'person' THEN 'LEFT JOIN @extschema@.index_person ip ON ip.person_key = g.subject_key' ELSE '' END);
     IF cardinality(parts) > 0 THEN
-      EXECUTE sql USING framework, periods, k, fw.scheme_code, parents, weights, n;
+      EXECUTE sql USING framework, periods, k, sc.cutoffs, parents, weights, n, sc.levels, sc.high_is_bad;
     END IF;
   END LOOP;
 

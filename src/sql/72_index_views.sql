@@ -1,0 +1,221 @@
+-- Integrity index, part 3: reports for people and BI tools (doc/index.md,
+-- "Reports"): node scores in long form, the unit health report, the region
+-- summary, the person profile, the heat map and the common problems.
+
+CREATE VIEW @extschema@.index_node_score WITH (security_invoker = true) AS
+SELECT s.framework_code, s.period, s.subject_kind, s.subject_key, s.unit_code,
+       c.pos::int AS pos, c.indicator_code,
+       coalesce(i.name_zh, CASE c.indicator_code WHEN '$own' THEN '本单位指标' WHEN '$persons' THEN '所属人员' END) AS name_zh,
+       coalesce(i.name, CASE c.indicator_code WHEN '$own' THEN 'own indicators' WHEN '$persons' THEN 'its persons' END) AS name,
+       c.depth, c.parent AS parent_pos, NOT (c.pos::int = ANY (r.parents)) AS is_leaf,
+       c.score, c.points, s.composite, s.level
+  FROM @extschema@.index_score s
+  JOIN @extschema@.index_run r USING (framework_code, period, subject_kind)
+ CROSS JOIN LATERAL unnest(r.node_codes, r.depths, r.parents, s.scores, s.contributions)
+       WITH ORDINALITY c(indicator_code, depth, parent, score, points, pos)
+  LEFT JOIN @extschema@.indicator i ON i.framework_code = s.framework_code AND i.indicator_code = c.indicator_code;
+COMMENT ON VIEW @extschema@.index_node_score IS
+  'Every node score of every computed subject in long form: indicator, depth (1 = first level; 0 = a unit''s $own and $persons parts), leaf or not, score 0-100 and the points it took off the composite.';
+
+CREATE VIEW @extschema@.unit_health_report WITH (security_invoker = true) AS
+WITH s AS (
+  SELECT s.*, lag(s.period) OVER w AS previous_period, lag(s.composite) OVER w AS previous_composite
+    FROM @extschema@.index_score s
+   WHERE s.subject_kind = 'unit'
+  WINDOW w AS (PARTITION BY s.framework_code, s.subject_key ORDER BY s.period)
+), p AS (
+  SELECT framework_code, period, unit_code, count(*) AS persons,
+         count(*) FILTER (WHERE level > 'green') AS persons_warned,
+         count(*) FILTER (WHERE level = 'red') AS persons_red
+    FROM @extschema@.index_score WHERE subject_kind = 'person'
+   GROUP BY 1, 2, 3
+), a AS (
+  SELECT unit_code, count(*) AS open_alerts,
+         count(*) FILTER (WHERE level = 'blue') AS open_blue,
+         count(*) FILTER (WHERE level = 'yellow') AS open_yellow,
+         count(*) FILTER (WHERE level = 'orange') AS open_orange,
+         count(*) FILTER (WHERE level = 'red') AS open_red,
+         count(*) FILTER (WHERE due_at < pg_catalog.now()) AS overdue
+    FROM @extschema@.alert WHERE status = 'open'
+   GROUP BY 1
+)
+SELECT s.framework_code, s.period, u.region_code, s.subject_key AS unit_code, u.name_zh AS unit_name_zh,
+       round(s.composite::numeric, 2) AS composite, s.level, @extschema@.level_zh(s.level) AS level_zh,
+       s.previous_period, round((s.composite - s.previous_composite)::numeric, 2) AS change,
+       (SELECT jsonb_object_agg(n.name_zh, round(n.score::numeric, 1))
+          FROM @extschema@.index_node_score n
+         WHERE n.framework_code = s.framework_code AND n.period = s.period AND n.subject_kind = 'unit'
+           AND n.subject_key = s.subject_key AND n.depth = 1 AND n.score IS NOT NULL) AS first_level,
+       coalesce(p.persons, 0) AS persons, coalesce(p.persons_warned, 0) AS persons_warned,
+       coalesce(p.persons_red, 0) AS persons_red,
+       coalesce(a.open_alerts, 0) AS open_alerts, coalesce(a.open_blue, 0) AS open_blue,
+       coalesce(a.open_yellow, 0) AS open_yellow, coalesce(a.open_orange, 0) AS open_orange,
+       coalesce(a.open_red, 0) AS open_red, coalesce(a.overdue, 0) AS overdue_rectifications
+  FROM s
+  LEFT JOIN @extschema@.unit u ON u.unit_code = s.subject_key
+  LEFT JOIN p ON p.framework_code = s.framework_code AND p.period = s.period AND p.unit_code = s.subject_key
+  LEFT JOIN a ON a.unit_code = s.subject_key;
+COMMENT ON VIEW @extschema@.unit_health_report IS
+  'Unit health report (政治生态体检报告) per framework, period and unit: composite, level, change since the previous computed period, first-level scores, persons scored and warned, open alerts of the unit by level and overdue rectifications (alerts open past their due date, as of now).';
+
+CREATE VIEW @extschema@.region_health_report WITH (security_invoker = true) AS
+SELECT framework_code, period, region_code, count(*) AS units, round(avg(composite), 2) AS mean_composite,
+       min(composite) AS worst_composite, max(level) AS worst_level,
+       count(*) FILTER (WHERE level = 'green') AS green, count(*) FILTER (WHERE level = 'blue') AS blue,
+       count(*) FILTER (WHERE level = 'yellow') AS yellow, count(*) FILTER (WHERE level = 'orange') AS orange,
+       count(*) FILTER (WHERE level = 'red') AS red,
+       sum(persons_warned) AS persons_warned, sum(open_alerts) AS open_alerts,
+       sum(overdue_rectifications) AS overdue_rectifications
+  FROM @extschema@.unit_health_report
+ GROUP BY 1, 2, 3;
+COMMENT ON VIEW @extschema@.region_health_report IS
+  'The unit health report summed per region: units per level, mean and worst composite, persons warned, open alerts, overdue rectifications.';
+
+-- The level of a node score under a framework's scheme.
+CREATE VIEW @extschema@.index_heat_map WITH (security_invoker = true) AS
+SELECT n.framework_code, n.period, n.subject_kind,
+       CASE WHEN GROUPING(u.region_code) = 0 THEN 'region' ELSE 'unit' END AS axis,
+       CASE WHEN GROUPING(u.region_code) = 0 THEN coalesce(u.region_code, '') ELSE n.unit_code END AS axis_key,
+       n.indicator_code AS domain_code, n.name_zh AS domain_zh, n.name AS domain,
+       count(*) AS subjects, round(avg(n.score)::numeric, 2) AS mean_score, round(min(n.score)::numeric, 2) AS worst_score,
+       (b.levels)[@extschema@.band_position(min(n.score), b.cutoffs, b.high_is_bad)] AS worst_level,
+       count(*) FILTER (WHERE @extschema@.band_position(n.score, b.cutoffs, b.high_is_bad) > 1) AS warned
+  FROM @extschema@.index_node_score n
+  JOIN @extschema@.index_framework f ON f.framework_code = n.framework_code
+  JOIN @extschema@.band_scheme b ON b.scheme_code = f.scheme_code
+  LEFT JOIN @extschema@.unit u ON u.unit_code = n.unit_code
+ WHERE n.depth = 1 AND n.score IS NOT NULL
+ GROUP BY GROUPING SETS ((n.framework_code, n.period, n.subject_kind, n.indicator_code, n.name_zh, n.name,
+                          b.levels, b.cutoffs, b.high_is_bad, u.region_code),
+                         (n.framework_code, n.period, n.subject_kind, n.indicator_code, n.name_zh, n.name,
+                          b.levels, b.cutoffs, b.high_is_bad, n.unit_code));
+COMMENT ON VIEW @extschema@.index_heat_map IS
+  'Risk heat map (风险热力图) of the index in long form for BI tools: per framework, period, subject kind, first-level indicator (the domain) and region (axis = region) or unit (axis = unit): subjects, mean and worst score, the worst score''s level through the framework''s scheme, and how many subjects score blue or worse there. cleangov.risk_heat_map is the same picture for open alerts.';
+
+CREATE VIEW @extschema@.index_common_problems WITH (security_invoker = true) AS
+SELECT n.framework_code, n.period, n.subject_kind, n.indicator_code, n.name_zh, n.name, n.depth, n.is_leaf,
+       count(*) AS subjects,
+       count(*) FILTER (WHERE @extschema@.band_position(n.score, b.cutoffs, b.high_is_bad) > 1) AS weak,
+       round(avg((@extschema@.band_position(n.score, b.cutoffs, b.high_is_bad) > 1)::int)::numeric, 4) AS share_weak,
+       round(avg(n.score)::numeric, 2) AS mean_score,
+       round(sum(n.points)::numeric, 2) AS points_off,
+       rank() OVER (PARTITION BY n.framework_code, n.period, n.subject_kind, n.depth
+                    ORDER BY avg((@extschema@.band_position(n.score, b.cutoffs, b.high_is_bad) > 1)::int) DESC,
+                             sum(n.points) DESC) AS rank_in_level
+  FROM @extschema@.index_node_score n
+  JOIN @extschema@.index_framework f ON f.framework_code = n.framework_code
+  JOIN @extschema@.band_scheme b ON b.scheme_code = f.scheme_code
+ WHERE n.score IS NOT NULL AND n.depth > 0
+ GROUP BY n.framework_code, n.period, n.subject_kind, n.indicator_code, n.name_zh, n.name, n.depth, n.is_leaf;
+COMMENT ON VIEW @extschema@.index_common_problems IS
+  'Thematic analysis (共性问题): per framework, period, subject kind and indicator, how many subjects are weak on it (its score would be blue or worse under the framework''s scheme), the share, the mean score and the points it took off in total; rank_in_level 1 = the most common weakness among indicators of that depth.';
+
+-- Extra sections of the person profile, from any table: reporting duties,
+-- relations, ... given as a query with $1 = the person key.
+CREATE TABLE @extschema@.profile_source (
+  section      text PRIMARY KEY CONSTRAINT profile_source_section_form CHECK (section ~ '^[a-z][a-z_]*$'),
+  name_zh      text,
+  source_query text NOT NULL,
+  sort_order   int NOT NULL DEFAULT 100
+);
+COMMENT ON TABLE @extschema@.profile_source IS
+  'Extra sections of person_profile (reporting duties, major decisions, relations, ...): a query with $1 = the person key returning columns item (text), period (text), value (float8) and detail (jsonb). Checked when defined.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.profile_source', '');
+
+CREATE FUNCTION @extschema@.profile_source_check() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+DECLARE
+  st text;
+  msg text;
+BEGIN
+  EXECUTE format('SELECT q.item::text, q.period::text, q.value::float8, q.detail::jsonb FROM (%s) q WHERE false',
+                 NEW.source_query) USING ''::text;
+  RETURN NEW;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+  RAISE EXCEPTION 'query of profile section % is not valid: %', NEW.section, msg
+    USING ERRCODE = st, HINT = 'The query gets the person key as $1 (text) and returns columns item, period, value and detail.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.profile_source_check() IS
+  'Trigger: plans a profile section''s query when it is defined and refuses it with the planner''s own SQLSTATE. Volatile because it is a trigger; parallel unsafe because it is a trigger.';
+CREATE TRIGGER profile_source_check BEFORE INSERT OR UPDATE ON @extschema@.profile_source
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.profile_source_check();
+
+CREATE FUNCTION @extschema@.person_profile(person_key text)
+  RETURNS TABLE (section text, item text, period text, value float8, level @extschema@.level, detail jsonb)
+  LANGUAGE plpgsql STABLE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+#variable_conflict use_column
+DECLARE
+  src record;
+BEGIN
+  RETURN QUERY
+  SELECT 'person', p.person_key, NULL::text, NULL::float8, NULL::@extschema@.level,
+         jsonb_build_object('name', p.name, 'name_zh', p.name_zh, 'position', p.position,
+                            'unit_code', p.unit_code, 'unit_zh', u.name_zh, 'region_code', u.region_code)
+    FROM @extschema@.index_person p LEFT JOIN @extschema@.unit u ON u.unit_code = p.unit_code
+   WHERE p.person_key = person_profile.person_key;
+  -- scores: the composite of every computed period, with the first level
+  RETURN QUERY
+  SELECT 'score', s.framework_code, s.period, s.composite, s.level,
+         (SELECT jsonb_object_agg(n.name_zh, round(n.score::numeric, 1)) FROM @extschema@.index_node_score n
+           WHERE n.framework_code = s.framework_code AND n.period = s.period AND n.subject_kind = 'person'
+             AND n.subject_key = s.subject_key AND n.depth = 1 AND n.score IS NOT NULL)
+    FROM @extschema@.index_score s
+   WHERE s.subject_kind = 'person' AND s.subject_key = person_profile.person_key
+   ORDER BY s.framework_code, s.period;
+  -- contributions: the leaves that took points off, latest period first
+  RETURN QUERY
+  SELECT 'contribution', n.indicator_code, n.period, n.points, NULL::@extschema@.level,
+         jsonb_build_object('framework', n.framework_code, 'name_zh', n.name_zh, 'score', round(n.score::numeric, 2))
+    FROM @extschema@.index_node_score n
+   WHERE n.subject_kind = 'person' AND n.subject_key = person_profile.person_key AND n.is_leaf AND n.points > 0
+   ORDER BY n.period DESC, n.points DESC, n.indicator_code;
+  -- alerts on the person, their review and rectifications
+  RETURN QUERY
+  SELECT 'alert', a.rule_code, a.period, a.value, a.level,
+         jsonb_build_object('alert_id', a.alert_id, 'rule_zh', r.name_zh, 'status', a.status,
+                            'raised_at', a.raised_at, 'due_at', a.due_at, 'evidence', a.evidence)
+    FROM @extschema@.alert a LEFT JOIN @extschema@.rule r ON r.rule_code = a.rule_code
+   WHERE a.subject_kind = 'person' AND a.subject_key = person_profile.person_key
+   ORDER BY a.raised_at, a.alert_id;
+  RETURN QUERY
+  SELECT 'review', a.rule_code, a.period, NULL::float8, a.level,
+         jsonb_build_object('alert_id', a.alert_id, 'verdict', a.review_verdict, 'reviewed_at', a.reviewed_at,
+                            'reviewed_by', a.reviewed_by, 'note', a.review_note)
+    FROM @extschema@.alert a
+   WHERE a.subject_kind = 'person' AND a.subject_key = person_profile.person_key AND a.review_verdict IS NOT NULL
+   ORDER BY a.reviewed_at, a.alert_id;
+  RETURN QUERY
+  SELECT 'rectification', a.rule_code, a.period, NULL::float8, a.level,
+         jsonb_build_object('alert_id', a.alert_id, 'rectified_at', x.rectified_at, 'measures', x.measures,
+                            'note', x.note)
+    FROM @extschema@.rectification x JOIN @extschema@.alert a ON a.alert_id = x.alert_id
+   WHERE a.subject_kind = 'person' AND a.subject_key = person_profile.person_key
+   ORDER BY x.rectified_at, x.rectification_id;
+  -- registered sections: reporting duties, relations, ...
+  FOR src IN SELECT * FROM @extschema@.profile_source ORDER BY sort_order, section LOOP
+    RETURN QUERY EXECUTE format('SELECT %L::text, q.item::text, q.period::text, q.value::float8, NULL::%s, q.detail::jsonb
+                                   FROM (%s) q', src.section, '@extschema@.level', src.source_query)
+      USING person_profile.person_key;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.person_profile(text) IS
+  'Integrity profile (廉政画像) of a person in one row set: section person (unit, position), score (composite and first level per computed period), contribution (leaves that took points off), alert, review, rectification, then every section registered in profile_source (reporting duties, major decisions, relations). Stable because it reads tables; parallel restricted because it runs registered queries.';
+ALTER FUNCTION @extschema@.person_profile(text) PARALLEL RESTRICTED;
+
+-- Access: the admin defines frameworks and values, the analyst reads results.
+GRANT SELECT ON @extschema@.index_framework, @extschema@.indicator, @extschema@.index_person,
+                @extschema@.indicator_value, @extschema@.index_run, @extschema@.index_score,
+                @extschema@.profile_source, @extschema@.index_node_score, @extschema@.unit_health_report,
+                @extschema@.region_health_report, @extschema@.index_heat_map, @extschema@.index_common_problems
+   TO cleangov_admin, cleangov_analyst;
+GRANT INSERT, UPDATE, DELETE ON @extschema@.index_framework, @extschema@.indicator, @extschema@.index_person,
+                @extschema@.indicator_value, @extschema@.index_run, @extschema@.index_score,
+                @extschema@.profile_source
+   TO cleangov_admin;
