@@ -15,6 +15,7 @@ psqlq -v seed="$seed" -v tenders="$tenders" -f demo/generate.sql >/dev/null
 echo "== installing cleangov and running every detection"
 psqlq -c 'CREATE EXTENSION cleangov'
 psqlq -f demo/detect.sql
+psqlq -f demo/loop.sql
 echo
 psqlq -f demo/summary.sql
 echo

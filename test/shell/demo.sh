@@ -13,3 +13,11 @@ grep -q '== planted-case scoreboard' <<<"$out" || { echo "no scoreboard printed"
 PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -v determinism=0 -d cleangov_demo -f demo/selfcheck.sql >/dev/null
 planted=$(psql -X -At -d cleangov_demo -c 'SELECT count(*) FROM truth.planted')
 [ "$planted" -gt 50 ] || { echo "only $planted planted cases"; exit 1; }
+# The loop ran: alerts reviewed, rectified, escalated twice, dismissed, and a recurrence caught.
+loop=$(psql -X -At -d cleangov_demo -c "
+  SELECT (SELECT count(*) FROM cleangov.alert WHERE recurrence_of IS NOT NULL) > 0
+     AND (SELECT count(*) FROM cleangov.alert WHERE status = 'closed') > 0
+     AND (SELECT count(*) FROM cleangov.alert WHERE status = 'dismissed') > 0
+     AND (SELECT count(*) FROM cleangov.alert WHERE status = 'open' AND escalation_step = 2) > 0
+     AND (SELECT count(*) FROM cleangov.alert_event WHERE event = 'escalated') > 0")
+[ "$loop" = t ] || { echo "the demo did not show the whole loop"; exit 1; }
