@@ -113,6 +113,7 @@ BEGIN
       WHEN 'number' THEN '(' || (v #>> '{}') || ')::numeric'
       WHEN 'string' THEN quote_literal(v #>> '{}')
       WHEN 'boolean' THEN (v #>> '{}')
+      WHEN 'null' THEN 'NULL'
       WHEN 'array' THEN
         CASE WHEN (SELECT bool_and(jsonb_typeof(e) = 'number') FROM jsonb_array_elements(v) e)
              THEN format('ARRAY[%s]::numeric[]', (SELECT string_agg(e #>> '{}', ',') FROM jsonb_array_elements(v) e))
@@ -120,7 +121,7 @@ BEGIN
         END
       ELSE NULL END;
     IF lit IS NULL THEN
-      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean or array', coalesce(rule_code, '?'), m[1]
+      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean, null or array', coalesce(rule_code, '?'), m[1]
         USING ERRCODE = 'invalid_parameter_value';
     END IF;
     sql := replace(sql, '{' || m[1] || '}', lit);

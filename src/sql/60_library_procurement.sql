@@ -14,8 +14,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"methods": ["open", "selective"]}', 'yellow',
   'Only one tenderer on a competitive method (Cardinal R018).'),
  ('R024', 'price close to winning bid', '次低价与中标价过近', 'procurement', 'bid rigging', 'tender',
-  '{"k": 1.5}', 'yellow',
-  '(second-lowest valid bid - winning bid) / winning bid at or below Q1 - k*IQR over all tenders (Cardinal R024).'),
+  '{"k": 1.5, "max_d": 0.005}', 'yellow',
+  '(second-lowest valid bid - winning bid) / winning bid at or below {max_d} (Cardinal''s fixed-threshold option; set max_d to null to use the fence Q1 - k*IQR over all tenders instead) (Cardinal R024).'),
  ('R025', 'excessive unsuccessful bids', '屡投不中', 'procurement', 'bid rigging', 'enterprise',
   '{"k": 1.5}', 'blue',
   'A tenderer''s wins / valid bids at or below Q1 - k*IQR while its bid count is at least the 75th percentile (Cardinal R025).'),
@@ -94,35 +94,44 @@ SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.b
  GROUP BY t.tender_id, t.unit_code, t.method
 HAVING count(DISTINCT b.bidder_id) = 1$$, NULL),
  ('R024', 'set', $$
-WITH d AS (
-  SELECT t.tender_id, t.unit_code, w.amount AS winning, s.amount AS second, (s.amount - w.amount) / w.amount AS d
+WITH w AS (
+  SELECT b.tender_id, min(b.amount) AS amount, min(b.bidder_id) AS bidder_id
+    FROM cleangov_bound.bid b
+    JOIN cleangov_bound.award a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
+                               AND a.status IS DISTINCT FROM 'cancelled'
+   WHERE b.status IS DISTINCT FROM 'disqualified'
+   GROUP BY b.tender_id),
+d AS (
+  SELECT t.tender_id, t.unit_code, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
     FROM cleangov_bound.tender t
-    JOIN LATERAL (SELECT min(b.amount) AS amount, min(b.bidder_id) AS bidder_id FROM cleangov_bound.bid b
-                   JOIN cleangov_bound.award a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
-                    AND a.status IS DISTINCT FROM 'cancelled'
-                  WHERE b.tender_id = t.tender_id AND b.status IS DISTINCT FROM 'disqualified') w ON w.amount > 0
-    JOIN LATERAL (SELECT min(b.amount) AS amount FROM cleangov_bound.bid b
-                  WHERE b.tender_id = t.tender_id AND b.status IS DISTINCT FROM 'disqualified'
-                    AND b.bidder_id <> w.bidder_id) s ON s.amount IS NOT NULL
-   WHERE t.status IS DISTINCT FROM 'cancelled'),
+    JOIN w ON w.tender_id = t.tender_id AND w.amount > 0
+    JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
+                             AND b.status IS DISTINCT FROM 'disqualified'
+   WHERE t.status IS DISTINCT FROM 'cancelled'
+   GROUP BY t.tender_id, t.unit_code, w.amount),
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
-       (f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
+       coalesce({max_d}::float8, f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM d CROSS JOIN f
- WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND d.d <= f.q1 - {k} * (f.q3 - f.q1)$$, NULL),
+ WHERE CASE WHEN {max_d}::float8 IS NOT NULL THEN d.d <= {max_d}::float8
+            ELSE NOT (f.q1 = 0 AND f.q3 = 0) AND d.d <= f.q1 - {k} * (f.q3 - f.q1) END$$, NULL),
  ('R058', 'set', $$
-WITH d AS (
-  SELECT t.tender_id, t.unit_code, w.amount AS winning, s.amount AS second, (s.amount - w.amount) / w.amount AS d
+WITH w AS (
+  SELECT b.tender_id, min(b.amount) AS amount, min(b.bidder_id) AS bidder_id
+    FROM cleangov_bound.bid b
+    JOIN cleangov_bound.award a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
+                               AND a.status IS DISTINCT FROM 'cancelled'
+   WHERE b.status IS DISTINCT FROM 'disqualified'
+   GROUP BY b.tender_id),
+d AS (
+  SELECT t.tender_id, t.unit_code, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
     FROM cleangov_bound.tender t
-    JOIN LATERAL (SELECT min(b.amount) AS amount, min(b.bidder_id) AS bidder_id FROM cleangov_bound.bid b
-                   JOIN cleangov_bound.award a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
-                    AND a.status IS DISTINCT FROM 'cancelled'
-                  WHERE b.tender_id = t.tender_id AND b.status IS DISTINCT FROM 'disqualified') w ON w.amount > 0
-    JOIN LATERAL (SELECT min(b.amount) AS amount FROM cleangov_bound.bid b
-                  WHERE b.tender_id = t.tender_id AND b.status IS DISTINCT FROM 'disqualified'
-                    AND b.bidder_id <> w.bidder_id) s ON s.amount IS NOT NULL
-   WHERE t.status IS DISTINCT FROM 'cancelled'),
+    JOIN w ON w.tender_id = t.tender_id AND w.amount > 0
+    JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
+                             AND b.status IS DISTINCT FROM 'disqualified'
+   WHERE t.status IS DISTINCT FROM 'cancelled'
+   GROUP BY t.tender_id, t.unit_code, w.amount),
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
@@ -131,11 +140,10 @@ SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS val
  WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R025', 'set', $$
 WITH p AS (
-  SELECT b.bidder_id, count(*) AS bids,
-         count(*) FILTER (WHERE EXISTS (SELECT FROM cleangov_bound.award a WHERE a.tender_id = b.tender_id
-                                          AND a.supplier_id = b.bidder_id AND a.status IS DISTINCT FROM 'cancelled'))::float8
-           / count(*) AS ratio
+  SELECT b.bidder_id, count(*) AS bids, count(a.tender_id)::float8 / count(*) AS ratio
     FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
+    LEFT JOIN (SELECT DISTINCT a.tender_id, a.supplier_id FROM cleangov_bound.award a
+                WHERE a.status IS DISTINCT FROM 'cancelled') a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
    WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'
    GROUP BY b.bidder_id),
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ratio) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY ratio) AS q3,
@@ -162,25 +170,28 @@ SELECT DISTINCT ON (t.tender_id) t.tender_id AS subject_key, t.unit_code, '' AS 
  WHERE t.status IS DISTINCT FROM 'cancelled'
  ORDER BY t.tender_id, b.submitted_at DESC$$, NULL),
  ('R035', 'set', $$
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period,
-       count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'disqualified')::float8 AS value,
-       jsonb_build_object('winner', min(b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified')) AS evidence
-  FROM cleangov_bound.tender t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id
- WHERE t.status IS DISTINCT FROM 'cancelled'
- GROUP BY t.tender_id, t.unit_code
-HAVING count(DISTINCT b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified') = 1
-   AND count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'disqualified') >= 1
-   AND EXISTS (SELECT FROM cleangov_bound.award a WHERE a.tender_id = t.tender_id AND a.status IS DISTINCT FROM 'cancelled')
-   AND NOT EXISTS (SELECT FROM cleangov_bound.award a WHERE a.tender_id = t.tender_id AND a.status IS DISTINCT FROM 'cancelled'
-                     AND a.supplier_id <> min(b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified'))$$, NULL),
+WITH aw AS (
+  SELECT a.tender_id, min(a.supplier_id) AS lo, max(a.supplier_id) AS hi
+    FROM cleangov_bound.award a WHERE a.status IS DISTINCT FROM 'cancelled' GROUP BY a.tender_id),
+g AS (
+  SELECT b.tender_id, count(DISTINCT b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified') AS valid_bidders,
+         min(b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified') AS winner,
+         count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'disqualified') AS disqualified
+    FROM cleangov_bound.bid b GROUP BY b.tender_id)
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::float8 AS value,
+       jsonb_build_object('winner', g.winner, 'disqualified_bidders', g.disqualified) AS evidence
+  FROM cleangov_bound.tender t JOIN g ON g.tender_id = t.tender_id JOIN aw ON aw.tender_id = t.tender_id
+ WHERE t.status IS DISTINCT FROM 'cancelled' AND g.valid_bidders = 1 AND g.disqualified >= 1
+   AND aw.lo = g.winner AND aw.hi = g.winner$$, NULL),
  ('R036', 'set', $$
+WITH l AS (
+  SELECT DISTINCT ON (b.tender_id) b.tender_id, b.bidder_id, b.amount, b.status
+    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC)
 SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, l.amount::float8 AS value,
        jsonb_build_object('lowest_bidder', l.bidder_id, 'lowest_bid', l.amount) AS evidence
-  FROM cleangov_bound.tender t
-  JOIN LATERAL (SELECT b.bidder_id, b.amount, b.status FROM cleangov_bound.bid b WHERE b.tender_id = t.tender_id
-                 ORDER BY b.amount, (b.status = 'disqualified') DESC LIMIT 1) l ON l.status = 'disqualified'
+  FROM cleangov_bound.tender t JOIN l ON l.tender_id = t.tender_id AND l.status = 'disqualified'
  WHERE t.status IS DISTINCT FROM 'cancelled'
-   AND EXISTS (SELECT FROM cleangov_bound.award a WHERE a.tender_id = t.tender_id AND a.status IS DISTINCT FROM 'cancelled')$$, NULL),
+   AND t.tender_id IN (SELECT a.tender_id FROM cleangov_bound.award a WHERE a.status IS DISTINCT FROM 'cancelled')$$, NULL),
  ('R038', 'set', $$
 WITH p AS (
   SELECT b.bidder_id, count(*) AS bids, count(DISTINCT b.tender_id) AS tenders,
@@ -231,33 +242,22 @@ SELECT c.buyer_id || '/' || c.supplier_id AS subject_key, min(c.unit_code) AS un
  GROUP BY c.buyer_id, c.supplier_id
 HAVING sum(c.amount) > {threshold}$$, 'threshold'),
  ('PROC_BID_RIGGING_SCREEN', 'set', $$
-WITH b AS (
-  SELECT b.tender_id, b.amount::float8 AS x,
-         row_number() OVER (PARTITION BY b.tender_id ORDER BY b.amount) AS i
+WITH s AS (
+  SELECT b.tender_id, @extschema@.bid_screens(b.amount::float8) AS x
     FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
-   WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'),
-m AS (
-  SELECT b.tender_id, count(*) AS n, avg(b.x) AS mean, stddev_samp(b.x) AS sd,
-         min(b.x) FILTER (WHERE b.i = 1) AS b1, min(b.x) FILTER (WHERE b.i = 2) AS b2,
-         stddev_samp(b.x) FILTER (WHERE b.i >= 2) AS sd_rest
-    FROM b GROUP BY b.tender_id HAVING count(*) >= {min_bids}),
-s AS (
-  SELECT m.tender_id, m.n, m.sd / nullif(m.mean, 0) AS cv,
-         (SELECT m.n * (m.n + 1.0) / ((m.n - 1) * (m.n - 2) * (m.n - 3)) * sum(((b.x - m.mean) / m.sd) ^ 4)
-                 - 3.0 * (m.n - 1) ^ 2 / ((m.n - 2) * (m.n - 3))
-            FROM b WHERE b.tender_id = m.tender_id) AS kurtosis,
-         (m.b2 - m.b1) / nullif(m.sd_rest, 0) AS rd
-    FROM m WHERE m.sd > 0),
+   WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'
+   GROUP BY b.tender_id HAVING count(*) >= {min_bids}),
+v AS (SELECT s.tender_id, (s.x).n, (s.x).cv, (s.x).kurtosis, (s.x).rd FROM s),
 f AS (
   SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY cv) AS cv_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY kurtosis) AS ku_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY kurtosis) AS ku_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY rd) AS rd_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY rd) AS rd_q3
-    FROM s),
+    FROM v),
 g AS (
-  SELECT s.*, (s.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
-         (s.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
-         (s.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
-    FROM s CROSS JOIN f)
+  SELECT v.*, (v.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
+         (v.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
+         (v.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
+    FROM v CROSS JOIN f)
 SELECT g.tender_id AS subject_key, t.unit_code, '' AS period,
        (coalesce(g.low_cv, 0) + coalesce(g.high_kurtosis, 0) + coalesce(g.high_rd, 0))::float8 AS value,
        {min_screens}::float8 AS threshold,

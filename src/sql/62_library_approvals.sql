@@ -10,8 +10,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"default_limit_days": 20}', 'yellow',
   'Days taken (decision, or now while open, minus submission; working days where the case counts them) above the case''s statutory limit, or {default_limit_days} when the case has none (seed 000; seed 004: credit repair within 2 working days).'),
  ('APPR_OUT_OF_ORDER', 'steps out of order', '审批环节倒置', 'approval', 'built before approval', 'approval_case',
-  '{}', 'red',
-  'A step of a case happened before a step that the statutory order puts earlier, e.g. built or paid before approval (seeds 000 and 004).'),
+  '{"gate_steps": ["approve"]}', 'red',
+  'A step of a case happened before a gate step ({gate_steps}) that the statutory order puts earlier: built or paid before approval (seeds 000 and 004).'),
  ('ENF_DISCRETION_OUTLIER', 'discretion outlier', '自由裁量畸轻畸重', 'enforcement', 'discretion', 'penalty',
   '{"z": 3.5, "min_peers": 10}', 'yellow',
   'Modified z-score 0.6745 (amount - median) / MAD of a penalty against penalties for the same violation type beyond {z} in absolute value, types with at least {min_peers} penalties and MAD > 0 (seed 000: discretion too light or too heavy; Iglewicz and Hoaglin).');
@@ -37,6 +37,7 @@ SELECT DISTINCT ON (late.case_id) late.case_id AS subject_key, coalesce(late.uni
   FROM cleangov_bound.approval_step early
   JOIN cleangov_bound.approval_step late
     ON late.case_id = early.case_id AND late.expected_seq < early.expected_seq AND early.done_at < late.done_at
+   AND late.step = ANY ({gate_steps})
  ORDER BY late.case_id, late.done_at - early.done_at DESC$$),
  ('ENF_DISCRETION_OUTLIER', 'set', $$
 WITH m AS (

@@ -14,8 +14,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{}', 'yellow',
   'A project filed again by the same applicant under the same name (spaces and case ignored) as an earlier filing (seed 004).'),
  ('FUND_BENFORD', 'Benford nonconformity of payments', '支付金额首位数字异常', 'funds', 'fabricated amounts', 'unit',
-  '{"mad": 0.015, "min_n": 100}', 'blue',
-  'First-digit mean absolute deviation from Benford''s law above {mad} (Nigrini: nonconformity) for a unit with more than {min_n} payments (CRI: Benford per buyer only above 100).');
+  '{"mad": 0.015, "min_n": 100, "p": 0.01}', 'blue',
+  'First-digit mean absolute deviation from Benford''s law above {mad} (Nigrini: nonconformity) and chi-square p-value below {p} (MAD alone over-flags small samples) for a unit with more than {min_n} payments (CRI: Benford per buyer only above 100).');
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, threshold_key, exemption, streak_min, streak_step) VALUES
  ('FUND_THREE_PUBLIC_OVER_BUDGET', 'set', $$
@@ -45,17 +45,10 @@ SELECT f.filing_id AS subject_key, f.unit_code, '' AS period, count(*)::float8 A
                  AND (o.filed_at, o.filing_id) < (f.filed_at, f.filing_id)
  GROUP BY f.filing_id, f.unit_code, f.project_name$$),
  ('FUND_BENFORD', 'set', $$
-WITH d AS (
-  SELECT e.unit_code, substr(ltrim(replace(abs(e.amount)::text, '.', ''), '0'), 1, 1)::int AS digit
-    FROM cleangov_bound.expense e WHERE e.amount <> 0),
-n AS (SELECT d.unit_code, count(*) AS n FROM d GROUP BY d.unit_code HAVING count(*) > {min_n}),
-p AS (
-  SELECT n.unit_code, n.n, g.digit,
-         (SELECT count(*) FROM d WHERE d.unit_code = n.unit_code AND d.digit = g.digit)::float8 / n.n AS observed,
-         log(1 + 1.0 / g.digit)::float8 AS expected
-    FROM n CROSS JOIN generate_series(1, 9) g(digit))
-SELECT p.unit_code AS subject_key, p.unit_code, '' AS period, avg(abs(p.observed - p.expected)) AS value,
-       jsonb_build_object('n', min(p.n), 'observed', jsonb_agg(round(p.observed::numeric, 4) ORDER BY p.digit)) AS evidence
-  FROM p GROUP BY p.unit_code
-HAVING avg(abs(p.observed - p.expected)) > {mad}$$);
+WITH b AS (
+  SELECT e.unit_code, @extschema@.benford(e.amount) AS x FROM cleangov_bound.expense e GROUP BY e.unit_code)
+SELECT b.unit_code AS subject_key, b.unit_code, '' AS period, (b.x).mad AS value,
+       jsonb_build_object('n', (b.x).n, 'conformity', (b.x).conformity, 'chi2', (b.x).chi2, 'p_value', (b.x).p_value,
+                          'observed', (b.x).observed) AS evidence
+  FROM b WHERE (b.x).n > {min_n} AND (b.x).mad > {mad} AND (b.x).p_value < {p}$$);
 UPDATE @extschema@.rule_definition SET threshold_key = 'mad' WHERE rule_code = 'FUND_BENFORD';
