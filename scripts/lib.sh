@@ -56,6 +56,10 @@ ensure_packages() {
 # overwrite each other's installed extension mid-test.
 build_and_install() {
 	cd "$CLEANGOV_ROOT"
+	local libdir
+	libdir=$($PG_CONFIG --pkglibdir)
+	[ -w "$libdir" ] && [ -w "$($PG_CONFIG --sharedir)/extension" ] ||
+		die "cannot write to $libdir (make install needs root): run this as root"
 	say "building cleangov $(make -s PG_CONFIG=$PG_CONFIG version)"
 	make -s PG_CONFIG=$PG_CONFIG COPT="$CLEANGOV_WARNINGS" >/dev/null || die "build failed"
 	make -s PG_CONFIG=$PG_CONFIG install >/dev/null || die "install failed (are you root?)"
@@ -63,7 +67,8 @@ build_and_install() {
 
 # Run "$@" holding the machine-wide install lock.
 with_install_lock() {
-	exec 9>/tmp/cleangov-install.lock
+	exec 9>>/tmp/cleangov-install.lock ||
+		die "cannot open /tmp/cleangov-install.lock: run this as root"
 	flock 9
 	"$@"
 }
