@@ -60,7 +60,7 @@ run_case() { # label nperiods persons units baseline_periods
 	printf '  baseline INSERT ... avg() GROUP BY person:  %8.0f ms  (max RSS %s kB)\n' ${base% *} ${base#* }
 	printf '  index_compute (scores, bands, units, store): %8.0f ms  (max RSS %s kB)\n' ${idx% *} ${idx#* }
 	awk -v a=${idx% *} -v b=${base% *} 'BEGIN { printf "  ratio index / baseline: %.2f\n", a / b }'
-	psql -X -q -d bench -At -c "SELECT '  stored: ' || count(*) || ' scores; per kind and level: ' || string_agg(subject_kind || ' ' || level || ' ' || n, ', ' ORDER BY subject_kind, level) FROM (SELECT subject_kind, level, count(*) n FROM cleangov.index_score GROUP BY 1, 2) s"
+	psql -X -q -d bench -At -c "SELECT '  stored: ' || sum(n) || ' scores; per kind and level: ' || string_agg(subject_kind || ' ' || level || ' ' || n, ', ' ORDER BY subject_kind, level) FROM (SELECT subject_kind, level, count(*) n FROM cleangov.index_score GROUP BY 1, 2) s"
 	if [ "$np" = 1 ]; then
 		local w
 		w=$(measure "SELECT count(*) FROM cleangov.index_warn('pizhou', ARRAY['2024'])")
