@@ -86,21 +86,21 @@ SELECT cleangov.bid_screens(x) FROM (VALUES (1e100::float8), (3e100)) v(x);
 SELECT cleangov.bid_screens(x) FROM (VALUES (1e70::float8), (3e70), (2e90), (0), (1)) v(x);
 \set VERBOSITY default
 
--- The state as text (n,k,b1,b2,bn, mean, M2, M3, M4 of the bids but b1, minus k):
+-- The state as text (n,b1,b2,bn, mean, M2, M3, M4 of the bids but b1, minus b2):
 -- shortest doubles that read back bit for bit.
 SELECT cleangov.bid_screens_partial(x) FROM (VALUES (103::float8), (110), (100), (102)) v(x);
 SELECT cleangov.bid_screens_partial(x) FROM (VALUES (0.1::float8), (0.2), (0.3)) v(x);
 SELECT s::text::cleangov.bid_screens_state::text = s::text AS round_trips
   FROM (SELECT cleangov.bid_screens_partial(x / 7) s FROM generate_series(1, 50) x) q;
-SELECT cleangov.bid_screens_final('(0,0,0,0,0,0,0,0,0)');
+SELECT cleangov.bid_screens_final('(0,0,0,0,0,0,0,0)');
 -- malformed or impossible states are refused (22P02)
 \set VERBOSITY terse
 SELECT '(1,2,3)'::cleangov.bid_screens_state;
-SELECT '(-1,0,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(2,5,5,4,6,4,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(2,1,1,2,3,2,NaN,0,0)'::cleangov.bid_screens_state;
-SELECT '(0,1,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(1,2,2,0,2,0,0,0,0) x'::cleangov.bid_screens_state;
+SELECT '(-1,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(2,5,4,6,1,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(2,1,2,3,1,NaN,0,0)'::cleangov.bid_screens_state;
+SELECT '(0,1,0,0,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(1,2,0,2,0,0,0,0) x'::cleangov.bid_screens_state;
 \set VERBOSITY default
 
 -- Combine: two halves merged equal the whole.
