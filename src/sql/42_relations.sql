@@ -140,10 +140,21 @@ CREATE FUNCTION @extschema@.detect_favouring_relatives(
   RETURNS SETOF @extschema@.hit
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
   SET search_path = pg_catalog, pg_temp
+  -- The join keys are normalised numbers, computed, so the planner has no
+  -- statistics on them and, guessing few distinct values, prefers sorting
+  -- a million text keys for a merge join to hashing them.
+  SET enable_mergejoin = off
   AS $$
 BEGIN
   PERFORM @extschema@.require_columns(persons, 'person', ARRAY['person_id', 'id_number', 'is_official']);
+  PERFORM @extschema@.require_columns(relations, 'relation', ARRAY['from_id', 'to_id', 'kind']);
   PERFORM @extschema@.require_columns(subsidies, 'subsidy_payment', ARRAY['payment_id', 'recipient_id', 'amount']);
+  -- Set-based and hash-joinable throughout (bench/crossmatch.sh): every
+  -- identity number is normalised once; payments are matched to persons
+  -- first, so the flags (official, relative, staff) are looked up for the
+  -- persons who were paid only, and the evidence is built for them; the
+  -- relatives are one kinship relation away, so a join in each direction
+  -- finds them (the paths relation_paths(..., 1, ...) walks).
   RETURN QUERY EXECUTE format($q$
     WITH p AS MATERIALIZED (
       SELECT person_id::text AS person_id, @extschema@.cn_id_try_normalize(id_number::text) AS idn,
@@ -151,29 +162,44 @@ BEGIN
              coalesce(%5$s, false) AS fiscally_paid
         FROM %1$s
     ), pay AS MATERIALIZED (
-      SELECT @extschema@.cn_id_try_normalize(recipient_id::text) AS idn, count(*) AS n,
-             sum(amount)::float8 AS total, min(payment_id::text) AS first_payment,
-             array_agg(DISTINCT %6$s::text) AS programmes
-        FROM %3$s
-       GROUP BY 1
-    ), officials AS (
+      SELECT s.idn, count(*) AS n, sum(s.amount)::float8 AS total, min(s.payment_id) AS first_payment,
+             array_agg(DISTINCT s.programme) AS programmes
+        FROM (SELECT @extschema@.cn_id_try_normalize(recipient_id::text) AS idn, payment_id::text AS payment_id,
+                     amount, %6$s::text AS programme
+                FROM %3$s) s
+       WHERE s.idn IN (SELECT idn FROM p)
+       GROUP BY s.idn
+    ), paid AS MATERIALIZED (
+      SELECT p.person_id, p.unit_code, p.is_official, p.fiscally_paid, pay.*
+        FROM p JOIN pay ON pay.idn = p.idn
+    ), rel AS (
+      SELECT r.from_id::text AS from_id, r.to_id::text AS to_id, r.kind::text AS kind
+        FROM %2$s r
+       WHERE r.from_id IS NOT NULL AND r.to_id IS NOT NULL AND r.from_id::text <> r.to_id::text
+         AND r.kind::text IN (SELECT kind FROM @extschema@.relation_kind WHERE category = 'kinship')
+         AND ($1 IS NULL OR ((%7$s IS NULL OR %7$s <= $1) AND (%8$s IS NULL OR %8$s >= $1)))
+    ), officials AS MATERIALIZED (
       SELECT person_id, unit_code FROM p WHERE is_official
-    ), kin AS (
-      SELECT rp.source_id AS official_id, rp.target_id AS relative_id, rp.path_kinds[1] AS kind
-        FROM @extschema@.relation_paths($1, (SELECT array_agg(person_id) FROM officials), 1, $2,
-                                        (SELECT array_agg(kind) FROM @extschema@.relation_kind WHERE category = 'kinship')) rp
     ), flagged AS (
-      SELECT person_id, unit_code, jsonb_build_object('why', 'official') AS reason FROM p WHERE is_official
+      SELECT person_id, unit_code, 'official'::text AS why, NULL::text AS official_id, NULL::text AS relation
+        FROM paid WHERE is_official
       UNION ALL
-      SELECT k.relative_id, o.unit_code,
-             jsonb_build_object('why', 'relative', 'official_id', k.official_id, 'relation', k.kind)
-        FROM kin k JOIN officials o ON o.person_id = k.official_id
+      SELECT r.to_id, o.unit_code, 'relative', o.person_id, r.kind
+        FROM rel r JOIN officials o ON o.person_id = r.from_id
+       WHERE r.to_id IN (SELECT person_id FROM paid)
       UNION ALL
-      SELECT person_id, unit_code, jsonb_build_object('why', 'fiscally paid staff') FROM p WHERE fiscally_paid
+      SELECT r.from_id, o.unit_code, 'relative', o.person_id, r.kind
+        FROM rel r JOIN officials o ON o.person_id = r.to_id
+       WHERE r.from_id IN (SELECT person_id FROM paid)
+      UNION ALL
+      SELECT person_id, unit_code, 'fiscally paid staff', NULL, NULL FROM paid WHERE fiscally_paid
     ), per_person AS (
       SELECT f.person_id, min(f.unit_code) AS unit_code,
-             jsonb_agg(DISTINCT f.reason) AS reasons
-        FROM flagged f GROUP BY f.person_id
+             jsonb_agg(DISTINCT CASE f.why WHEN 'relative'
+                                  THEN jsonb_build_object('why', f.why, 'official_id', f.official_id, 'relation', f.relation)
+                                  ELSE jsonb_build_object('why', f.why) END) AS reasons
+        FROM flagged f
+       GROUP BY f.person_id
     )
     SELECT 'REL_FAVOURING_RELATIVES'::text, 'person'::text, pp.person_id, pp.unit_code, ''::text,
            pay.n::float8, NULL::float8, NULL::@extschema@.level,
@@ -181,14 +207,15 @@ BEGIN
                               'programmes', to_jsonb(pay.programmes)),
            %3$L::text, pay.first_payment
       FROM per_person pp
-      JOIN p ON p.person_id = pp.person_id
-      JOIN pay ON pay.idn = p.idn
+      JOIN paid pay ON pay.person_id = pp.person_id
      ORDER BY pp.person_id $q$,
     persons, relations, subsidies,
     @extschema@.column_or(persons, 'unit_code', 'NULL'),
     @extschema@.column_or(persons, 'fiscally_paid', 'NULL::boolean'),
-    @extschema@.column_or(subsidies, 'programme', 'NULL'))
-  USING relations, as_of;
+    @extschema@.column_or(subsidies, 'programme', 'NULL'),
+    @extschema@.column_or(relations, 'valid_from', 'NULL::date', 'r'),
+    @extschema@.column_or(relations, 'valid_to', 'NULL::date', 'r'))
+  USING as_of;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.detect_favouring_relatives(regclass, regclass, regclass, date) IS
