@@ -70,7 +70,9 @@ with_install_lock() {
 	exec 9>>/tmp/cleangov-install.lock ||
 		die "cannot open /tmp/cleangov-install.lock: run this as root"
 	flock 9
-	"$@"
+	# The commands run without the lock's descriptor, so that a server they
+	# start (and that outlives them) cannot keep holding the lock.
+	"$@" 9>&-
 }
 
 # Run "$@" inside a throwaway cluster (Debian's pg_virtualenv); PG* variables
