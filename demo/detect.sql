@@ -55,6 +55,21 @@ SELECT cleangov.bind('fee_collection', 'gov.land_fee', '{"unit_code": "unit_id",
 SELECT cleangov.bind('expense', 'cleangov_demo.expense');
 SELECT cleangov.bind('project_filing', 'gov.project_filing', '{"applicant_id": "enterprise_id", "unit_code": "unit_id", "filed_at": "filed_at", "amount": "total_investment"}');
 
+-- Persons, relations and responsibilities for the relationship rules (REL_*,
+-- ID_*).  Relations: kinship official -> relative and business person ->
+-- firm from gov.relation, plus the shareholders of gov.shareholding.
+CREATE OR REPLACE VIEW cleangov_demo.relation AS
+SELECT person_id AS from_id, coalesce(related_person_id, enterprise_id) AS to_id, kind, valid_from, valid_to
+  FROM gov.relation
+UNION
+SELECT holder_person_id, enterprise_id, 'shareholder', valid_from, valid_to
+  FROM gov.shareholding;
+SELECT cleangov.bind('person', 'gov.person', '{"unit_code": "unit_id"}');
+SELECT cleangov.bind('relation', 'cleangov_demo.relation');
+SELECT cleangov.bind('responsibility', 'gov.person_responsibility');
+SELECT cleangov.bind('subsidy_payment', 'gov.subsidy_payment',
+                     '{"recipient_id": "recipient_id_number", "paid_at": "paid_on", "unit_code": "unit_id"}');
+
 \echo '== cleangov.run(): the built-in rule library over the bound gov tables'
 SET client_min_messages = warning;
 SELECT rule_code, status, rows_read, hits, raised, round(duration_ms) AS ms

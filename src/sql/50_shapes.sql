@@ -48,7 +48,8 @@ INSERT INTO @extschema@.shape VALUES
  ('subsidy_payment', 'subsidy payment', '补贴发放', 'payment_id', 'A subsidy or benefit paid to a recipient.'),
  ('person', 'person', '人员', 'person_id', 'A person (official, recipient, legal representative).'),
  ('enterprise', 'enterprise', '企业', 'enterprise_id', 'An enterprise with its credit code and contact details.'),
- ('relation', 'relation', '关系', NULL, 'A relation between two parties (spouse, child, shareholder, legal representative, ...).'),
+ ('relation', 'relation', '关系', NULL, 'A relation between two parties (spouse, child, shareholder, legal representative, ...), with its validity dates (kinds in cleangov.relation_kind).'),
+ ('responsibility', 'area of responsibility', '分管领域', NULL, 'An area of responsibility of an official: an item-class prefix the official oversees in the official''s unit.'),
  ('complaint', 'complaint', '信访举报', 'complaint_id', 'A complaint or tip received.'),
  ('project_filing', 'project filing', '项目备案', 'filing_id', 'A filing (registration, application for funds) of an investment project.');
 
@@ -165,6 +166,11 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('person', 'id_number', 3, 'text', false, 'resident identity number'),
  ('person', 'unit_code', 4, 'text', false, 'unit of employment'),
  ('person', 'position', 5, 'text', false, 'position'),
+ ('person', 'is_official', 6, 'boolean', false, 'holds a leading post (NULL counts as not)'),
+ ('person', 'fiscally_paid', 7, 'boolean', false, 'paid from public funds (财政供养; NULL counts as not)'),
+ ('person', 'sex', 8, 'text', false, 'sex (when NULL, read from the identity number)'),
+ ('person', 'birth_date', 9, 'date', false, 'date of birth (when NULL, read from the identity number)'),
+ ('person', 'phone', 10, 'text', false, 'contact telephone'),
 
  ('enterprise', 'enterprise_id', 1, 'text', true, 'key of the enterprise'),
  ('enterprise', 'name', 2, 'text', false, 'registered name'),
@@ -177,6 +183,11 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('relation', 'from_id', 1, 'text', true, 'one party'),
  ('relation', 'to_id', 2, 'text', true, 'the other party'),
  ('relation', 'kind', 3, 'text', true, 'spouse, child, parent, sibling, shareholder, legal_rep, ...'),
+ ('relation', 'valid_from', 4, 'date', false, 'first day the relation holds (NULL: always)'),
+ ('relation', 'valid_to', 5, 'date', false, 'last day the relation holds (NULL: still)'),
+
+ ('responsibility', 'person_id', 1, 'text', true, 'the official (person)'),
+ ('responsibility', 'domain', 2, 'text', true, 'item-class prefix the official oversees (a contract''s item_class starting with it is inside)'),
 
  ('complaint', 'complaint_id', 1, 'text', true, 'key of the complaint'),
  ('complaint', 'received_at', 2, 'timestamptz', false, 'date received'),
