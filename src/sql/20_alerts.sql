@@ -145,64 +145,16 @@ CREATE FUNCTION @extschema@.may_handle(unit_code text) RETURNS boolean
 COMMENT ON FUNCTION @extschema@.may_handle(text) IS
   'True when the acting role (actor()) may review or rectify alerts of the unit: a superuser, a member of cleangov_admin, or a role assigned to the unit or one above it. Stable because it reads roles and assignments; security definer so that it can read the assignments.';
 
--- The hits of an array made ready to insert: enabled rules only, level
--- computed, green hits dropped, duplicates of one (rule, subject, period)
--- folded into the worst (then the last) hit, and what exists already looked up.
-CREATE FUNCTION @extschema@.prepare_hits(hits @extschema@.hit[])
-  RETURNS TABLE (rule_code text, subject_kind text, subject_key text, unit_code text, period text,
-                 value float8, threshold float8, hit_level @extschema@.level,
-                 start_level @extschema@.level, evidence jsonb, source_table text, source_key text,
-                 due_at timestamptz, recurrence_of bigint, open_alert bigint, settled_alert bigint)
-  LANGUAGE sql STABLE PARALLEL SAFE
-  SET search_path = pg_catalog, pg_temp
-  AS $$
-WITH u AS (
-  SELECT h.*, coalesce(h.period, '') AS p, coalesce(h.evidence, '{}') AS ev,
-         coalesce(h.level,
-           CASE WHEN s.scheme_code IS NOT NULL AND h.value IS NOT NULL
-                 AND (s.measure = 'value' OR (h.threshold IS NOT NULL AND h.threshold <> 0))
-                THEN s.levels[@extschema@.band_position(
-                       CASE s.measure WHEN 'value' THEN h.value ELSE h.value / h.threshold END,
-                       s.cutoffs, s.high_is_bad)] END,
-           r.default_level) AS lvl,
-         r.rectify_days, r.recurrence_days, s.levels AS scheme_levels
-    FROM unnest($1) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
-                                         threshold, level, evidence, source_table, source_key, ord)
-    JOIN @extschema@.rule r ON r.rule_code = h.rule_code AND r.enabled
-    LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
-), d AS (
-  SELECT DISTINCT ON (u.rule_code, u.subject_kind, u.subject_key, u.p) u.*
-    FROM u
-   WHERE u.lvl > 'green'
-   ORDER BY u.rule_code, u.subject_kind, u.subject_key, u.p, u.lvl DESC, u.ord DESC
-)
-SELECT d.rule_code, d.subject_kind, d.subject_key, d.unit_code, d.p, d.value, d.threshold, d.lvl,
-       CASE WHEN prev.alert_id IS NULL THEN d.lvl ELSE @extschema@.level_up(d.lvl, d.scheme_levels) END,
-       d.ev, d.source_table, d.source_key, now() + make_interval(days => d.rectify_days),
-       prev.alert_id, op.alert_id, st.alert_id
-  FROM d
-  LEFT JOIN @extschema@.alert op
-         ON op.rule_code = d.rule_code AND op.subject_kind = d.subject_kind
-        AND op.subject_key = d.subject_key AND op.period = d.p AND op.status = 'open'
-  -- the same fact again after closure or dismissal (same value and evidence): nothing new
-  LEFT JOIN LATERAL (
-    SELECT l.alert_id FROM (
-      SELECT a.alert_id, a.value, a.evidence FROM @extschema@.alert a
-       WHERE a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
-         AND a.subject_key = d.subject_key AND a.period = d.p AND a.status <> 'open'
-       ORDER BY a.raised_at DESC, a.alert_id DESC LIMIT 1) l
-     WHERE l.value IS NOT DISTINCT FROM d.value AND l.evidence = d.ev) st ON op.alert_id IS NULL
-  -- recurrence: a closed alert of the rule for the subject, closed within the window
-  LEFT JOIN LATERAL (
-    SELECT a.alert_id FROM @extschema@.alert a
-     WHERE a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
-       AND a.subject_key = d.subject_key AND a.status = 'closed' AND d.recurrence_days > 0
-       AND a.closed_at >= now() - make_interval(days => d.recurrence_days)
-     ORDER BY a.closed_at DESC, a.alert_id DESC LIMIT 1) prev ON op.alert_id IS NULL AND st.alert_id IS NULL
-$$;
-COMMENT ON FUNCTION @extschema@.prepare_hits(@extschema@.hit[]) IS
-  'Internal step of raise_alerts(): the hits with their level, folded per (rule, subject, period), with the open alert, an identical settled alert and a recurrence candidate looked up. Stable because it reads rules, schemes and alerts.';
-
+-- The one entry point.  A batch is one validating read and then ONE statement
+-- that prepares the hits (enabled rules only, level computed, green hits
+-- dropped, duplicates of one (rule, subject, period) folded into the worst,
+-- then the last, hit), looks up what exists (the open alert, an identical
+-- settled alert, a recurrence candidate), writes alerts and events, and
+-- sorts the remaining hits into 'unchanged'.  The statement is run with
+-- EXECUTE so that it is planned with the array at hand: the planner then
+-- knows how many hits there are (a cached generic plan assumes ten) and
+-- chooses hash or merge joins and in-memory hashes for large batches.  See
+-- doc/alerts.md, "Performance", and bench/alerts.sh.
 CREATE FUNCTION @extschema@.raise_alerts(hits @extschema@.hit[])
   RETURNS TABLE (alert_id bigint, action text)
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -214,7 +166,11 @@ DECLARE
   who name := @extschema@.actor();
   ids bigint[];
   acts text[];
-  n_ready bigint;
+  same bigint[];
+  m_rule text[];
+  m_kind text[];
+  m_key text[];
+  m_period text[];
 BEGIN
   IF hits IS NULL OR cardinality(hits) = 0 THEN
     RETURN;
@@ -254,14 +210,58 @@ BEGIN
   -- One INSERT ... ON CONFLICT for the whole array, the events in the same
   -- statement.  Rows are inserted in key order so that two batches lock
   -- alerts in the same order and cannot deadlock each other.
-  WITH ready AS (
-    SELECT * FROM @extschema@.prepare_hits(hits)
+  WITH u AS (
+    SELECT h.rule_code, h.subject_kind, h.subject_key, h.unit_code, coalesce(h.period, '') AS period,
+           h.value, h.threshold, coalesce(h.evidence, '{}') AS evidence, h.source_table, h.source_key, h.ord,
+           coalesce(h.level,
+             CASE WHEN s.scheme_code IS NOT NULL AND h.value IS NOT NULL
+                   AND (s.measure = 'value' OR (h.threshold IS NOT NULL AND h.threshold <> 0))
+                  THEN s.levels[@extschema@.band_position(
+                         CASE s.measure WHEN 'value' THEN h.value ELSE h.value / h.threshold END,
+                         s.cutoffs, s.high_is_bad)] END,
+             r.default_level) AS lvl,
+           r.rectify_days, r.recurrence_days, s.levels AS scheme_levels
+      FROM unnest(hits) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
+                                           threshold, level, evidence, source_table, source_key, ord)
+      JOIN @extschema@.rule r ON r.rule_code = h.rule_code AND r.enabled
+      LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
+  ), d AS (
+    SELECT DISTINCT ON (u.rule_code, u.subject_kind, u.subject_key, u.period) u.*
+      FROM u
+     WHERE u.lvl > 'green'
+     ORDER BY u.rule_code, u.subject_kind, u.subject_key, u.period, u.lvl DESC, u.ord DESC
+  ), ready AS MATERIALIZED (
+    SELECT d.*, op.alert_id AS open_alert, st.alert_id AS settled_alert, prev.alert_id AS recurrence_of
+      FROM d
+      LEFT JOIN @extschema@.alert op
+             ON op.rule_code = d.rule_code AND op.subject_kind = d.subject_kind
+            AND op.subject_key = d.subject_key AND op.period = d.period AND op.status = 'open'
+      -- the same fact again after closure or dismissal (same value and
+      -- evidence): nothing new.  Looked up only when no alert is open.
+      LEFT JOIN LATERAL (
+        SELECT l.alert_id FROM (
+          SELECT a.alert_id, a.value, a.evidence FROM @extschema@.alert a
+           WHERE op.alert_id IS NULL
+             AND a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+             AND a.subject_key = d.subject_key AND a.period = d.period AND a.status <> 'open'
+           ORDER BY a.raised_at DESC, a.alert_id DESC LIMIT 1) l
+         WHERE l.value IS NOT DISTINCT FROM d.value AND l.evidence = d.evidence) st ON true
+      -- recurrence: a closed alert of the rule for the subject, closed within the window
+      LEFT JOIN LATERAL (
+        SELECT a.alert_id FROM @extschema@.alert a
+         WHERE op.alert_id IS NULL AND st.alert_id IS NULL AND d.recurrence_days > 0
+           AND a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+           AND a.subject_key = d.subject_key AND a.status = 'closed'
+           AND a.closed_at >= now() - make_interval(days => d.recurrence_days)
+         ORDER BY a.closed_at DESC, a.alert_id DESC LIMIT 1) prev ON true
   ), ins AS (
     INSERT INTO @extschema@.alert AS a
            (rule_code, subject_kind, subject_key, unit_code, period, value, threshold, level, hit_level,
             evidence, source_table, source_key, due_at, recurrence_of)
     SELECT p.rule_code, p.subject_kind, p.subject_key, p.unit_code, p.period, p.value, p.threshold,
-           p.start_level, p.hit_level, p.evidence, p.source_table, p.source_key, p.due_at, p.recurrence_of
+           CASE WHEN p.recurrence_of IS NULL THEN p.lvl ELSE @extschema@.level_up(p.lvl, p.scheme_levels) END,
+           p.lvl, p.evidence, p.source_table, p.source_key, now() + make_interval(days => p.rectify_days),
+           p.recurrence_of
       FROM ready p
      WHERE p.settled_alert IS NULL
      ORDER BY p.rule_code, p.subject_kind, p.subject_key, p.period
@@ -276,7 +276,7 @@ BEGIN
            (excluded.value, excluded.threshold, excluded.evidence, excluded.hit_level,
             coalesce(excluded.unit_code, a.unit_code), excluded.source_table, excluded.source_key)
     RETURNING a.alert_id, (a.xmax = 0) AS raised, a.level, a.previous_level, a.recurrence_of,
-              a.value, a.hit_level
+              a.value, a.hit_level, a.rule_code, a.subject_kind, a.subject_key, a.period
   ), ev AS (
     INSERT INTO @extschema@.alert_event (alert_id, event, by_role, from_status, to_status,
                                          from_level, to_level, detail)
@@ -291,26 +291,43 @@ BEGIN
        (CASE WHEN NOT i.raised AND i.level > i.previous_level THEN 'level_changed' END,
         'open', i.previous_level, NULL)) e(event, from_status, from_level, detail)
      WHERE e.event IS NOT NULL
+  ), rest AS (
+    -- the hits that wrote nothing: the open alert they left as it was, or
+    -- the identical alert that was closed or dismissed.  A set difference
+    -- by grouping (hashed or sorted, never a nested loop over both sets).
+    SELECT k.rule_code, k.subject_kind, k.subject_key, k.period, max(k.alert_id) AS alert_id
+      FROM (SELECT p.rule_code, p.subject_kind, p.subject_key, p.period,
+                   coalesce(p.settled_alert, p.open_alert) AS alert_id, false AS written
+              FROM ready p
+            UNION ALL
+            SELECT i.rule_code, i.subject_kind, i.subject_key, i.period, NULL, true
+              FROM ins i) k
+     GROUP BY k.rule_code, k.subject_kind, k.subject_key, k.period
+    HAVING NOT bool_or(k.written)
   )
-  SELECT coalesce(array_agg(i.alert_id), '{}'),
-         coalesce(array_agg(CASE WHEN i.raised THEN 'raised' ELSE 'refreshed' END), '{}'),
-         (SELECT count(*) FROM ready)
-    INTO ids, acts, n_ready
-    FROM ins i;
+  SELECT (SELECT coalesce(array_agg(i.alert_id), '{}') FROM ins i),
+         (SELECT coalesce(array_agg(CASE WHEN i.raised THEN 'raised' ELSE 'refreshed' END), '{}') FROM ins i),
+         (SELECT coalesce(array_agg(r.alert_id ORDER BY r.rule_code, r.subject_kind, r.subject_key, r.period), '{}')
+            FROM rest r WHERE r.alert_id IS NOT NULL),
+         m.rule_codes, m.subject_kinds, m.subject_keys, m.periods
+    INTO ids, acts, same, m_rule, m_kind, m_key, m_period
+    FROM (SELECT array_agg(r.rule_code) AS rule_codes, array_agg(r.subject_kind) AS subject_kinds,
+                 array_agg(r.subject_key) AS subject_keys, array_agg(r.period) AS periods
+            FROM rest r WHERE r.alert_id IS NULL) m;
 
   RETURN QUERY SELECT * FROM unnest(ids, acts);
+  RETURN QUERY SELECT u.id, 'unchanged'::text FROM unnest(same) u(id);
 
-  -- The rest were unchanged: an open alert that the hit did not change (read
-  -- in a new snapshot, so a concurrent session's alert is found), or an
-  -- identical alert that was closed or dismissed.
-  IF n_ready > cardinality(ids) THEN
+  -- A hit that met no alert in the statement's snapshot and still wrote
+  -- nothing met an open alert that a concurrent session committed meanwhile
+  -- (the INSERT waited for it): read that alert in a new snapshot.
+  IF m_rule IS NOT NULL THEN
     RETURN QUERY
-      SELECT coalesce(p.settled_alert, a.alert_id), 'unchanged'::text
-        FROM @extschema@.prepare_hits(hits) p
-        LEFT JOIN @extschema@.alert a
-               ON p.settled_alert IS NULL AND a.status = 'open' AND a.rule_code = p.rule_code
-              AND a.subject_kind = p.subject_kind AND a.subject_key = p.subject_key AND a.period = p.period
-       WHERE coalesce(p.settled_alert, a.alert_id) <> ALL (ids);
+      SELECT a.alert_id, 'unchanged'::text
+        FROM unnest(m_rule, m_kind, m_key, m_period) m(rule_code, subject_kind, subject_key, period)
+        JOIN @extschema@.alert a
+          ON a.status = 'open' AND a.rule_code = m.rule_code AND a.subject_kind = m.subject_kind
+         AND a.subject_key = m.subject_key AND a.period = m.period;
   END IF;
 END
 $$;
