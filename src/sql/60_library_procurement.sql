@@ -108,14 +108,15 @@ d AS (
     JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
                              AND b.status IS DISTINCT FROM 'disqualified'
    WHERE t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY t.tender_id, t.unit_code, w.amount),
+   GROUP BY t.tender_id, t.unit_code, w.amount
+  HAVING min(b.amount) >= w.amount),
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        coalesce({max_d}::float8, f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM d CROSS JOIN f
  WHERE CASE WHEN {max_d}::float8 IS NOT NULL THEN d.d <= {max_d}::float8
-            ELSE NOT (f.q1 = 0 AND f.q3 = 0) AND d.d <= f.q1 - {k} * (f.q3 - f.q1) END$$, NULL),
+            ELSE f.q3 > f.q1 AND d.d <= f.q1 - {k} * (f.q3 - f.q1) END$$, NULL),
  ('R058', 'set', $$
 WITH w AS (
   SELECT b.tender_id, min(b.amount) AS amount, min(b.bidder_id) AS bidder_id
@@ -131,13 +132,14 @@ d AS (
     JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
                              AND b.status IS DISTINCT FROM 'disqualified'
    WHERE t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY t.tender_id, t.unit_code, w.amount),
+   GROUP BY t.tender_id, t.unit_code, w.amount
+  HAVING min(b.amount) >= w.amount),
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM d CROSS JOIN f
- WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
+ WHERE f.q3 > f.q1 AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R025', 'set', $$
 WITH p AS (
   SELECT b.bidder_id, count(*) AS bids, count(a.tender_id)::float8 / count(*) AS ratio
@@ -152,7 +154,7 @@ SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.rati
        (f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('valid_bids', p.bids, 'bids_p75', f.bids_p75, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM p CROSS JOIN f
- WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND p.ratio <= f.q1 - {k} * (f.q3 - f.q1) AND p.bids >= f.bids_p75$$, NULL),
+ WHERE f.q3 > f.q1 AND p.ratio <= f.q1 - {k} * (f.q3 - f.q1) AND p.bids >= f.bids_p75$$, NULL),
  ('R028', 'set', $$
 SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value,
        jsonb_build_object('amount', b.amount, 'bidders', jsonb_agg(DISTINCT b.bidder_id)) AS evidence
@@ -168,7 +170,7 @@ SELECT DISTINCT ON (t.tender_id) t.tender_id AS subject_key, t.unit_code, '' AS 
   JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.submitted_at > t.period_end
   JOIN cleangov_bound.award a ON a.tender_id = t.tender_id AND a.supplier_id = b.bidder_id AND a.status IS DISTINCT FROM 'cancelled'
  WHERE t.status IS DISTINCT FROM 'cancelled'
- ORDER BY t.tender_id, b.submitted_at DESC$$, NULL),
+ ORDER BY t.tender_id, b.submitted_at DESC, b.bidder_id$$, NULL),
  ('R035', 'set', $$
 WITH aw AS (
   SELECT a.tender_id, min(a.supplier_id) AS lo, max(a.supplier_id) AS hi
@@ -186,7 +188,7 @@ SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::fl
  ('R036', 'set', $$
 WITH l AS (
   SELECT DISTINCT ON (b.tender_id) b.tender_id, b.bidder_id, b.amount, b.status
-    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC)
+    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC, b.bidder_id)
 SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, l.amount::float8 AS value,
        jsonb_build_object('lowest_bidder', l.bidder_id, 'lowest_bid', l.amount) AS evidence
   FROM cleangov_bound.tender t JOIN l ON l.tender_id = t.tender_id AND l.status = 'disqualified'
@@ -205,7 +207,7 @@ SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.rati
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('bids', p.bids, 'tenders', p.tenders, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM p CROSS JOIN f
- WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND p.ratio >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
+ WHERE f.q3 > f.q1 AND p.ratio >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R044', 'set', $$
 WITH c AS (
   SELECT DISTINCT b.tender_id, b.bidder_id, x.kind, x.v
@@ -216,7 +218,7 @@ s AS (
   SELECT c.tender_id, c.kind, c.v, jsonb_agg(c.bidder_id ORDER BY c.bidder_id) AS bidders
     FROM c GROUP BY c.tender_id, c.kind, c.v HAVING count(*) >= 2)
 SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(*)::float8 AS value,
-       jsonb_agg(jsonb_build_object('shared', s.kind, 'value', s.v, 'bidders', s.bidders)) AS evidence
+       jsonb_agg(jsonb_build_object('shared', s.kind, 'value', s.v, 'bidders', s.bidders) ORDER BY s.kind, s.v) AS evidence
   FROM s JOIN cleangov_bound.tender t ON t.tender_id = s.tender_id
  WHERE t.status IS DISTINCT FROM 'cancelled'
  GROUP BY t.tender_id, t.unit_code$$, NULL),
@@ -232,7 +234,7 @@ SELECT p.supplier_id AS subject_key, NULL::text AS unit_code, '' AS period, p.cl
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('classes', p.classes, 'awarded_tenders', p.awarded, 'q1', f.q1, 'q3', f.q3) AS evidence
   FROM p CROSS JOIN f
- WHERE NOT (f.q1 = 0 AND f.q3 = 0) AND p.classes >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
+ WHERE f.q3 > f.q1 AND p.classes >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R055', 'set', $$
 SELECT c.buyer_id || '/' || c.supplier_id AS subject_key, min(c.unit_code) AS unit_code, '' AS period,
        sum(c.amount)::float8 AS value,
@@ -254,9 +256,9 @@ f AS (
          percentile_cont(0.25) WITHIN GROUP (ORDER BY rd) AS rd_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY rd) AS rd_q3
     FROM v),
 g AS (
-  SELECT v.*, (v.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
-         (v.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
-         (v.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
+  SELECT v.*, (f.cv_q3 > f.cv_q1 AND v.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
+         (f.ku_q3 > f.ku_q1 AND v.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
+         (f.rd_q3 > f.rd_q1 AND v.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
     FROM v CROSS JOIN f)
 SELECT g.tender_id AS subject_key, t.unit_code, '' AS period,
        (coalesce(g.low_cv, 0) + coalesce(g.high_kurtosis, 0) + coalesce(g.high_rd, 0))::float8 AS value,
@@ -278,10 +280,10 @@ w AS (
   HAVING count(*) >= 2 AND sum(o.amount) >= {limit})
 SELECT DISTINCT ON (w.buyer_id, w.supplier_id) w.buyer_id || '/' || w.supplier_id AS subject_key, w.unit_code, '' AS period,
        w.total::float8 AS value, jsonb_build_object('contracts', w.contracts, 'parts', w.parts, 'total', w.total) AS evidence
-  FROM w ORDER BY w.buyer_id, w.supplier_id, w.total DESC$$, 'limit'),
+  FROM w ORDER BY w.buyer_id, w.supplier_id, w.total DESC, w.signed_at, w.first_id$$, 'limit'),
  ('PROC_FREQUENT_CHANGES', 'set', $$
 SELECT c.contract_id AS subject_key, c.unit_code, '' AS period, count(*)::float8 AS value,
-       jsonb_build_object('changes', count(*), 'amount_delta', sum(x.amount_delta), 'kinds', jsonb_agg(x.kind ORDER BY x.changed_at)) AS evidence
+       jsonb_build_object('changes', count(*), 'amount_delta', sum(x.amount_delta), 'kinds', jsonb_agg(x.kind ORDER BY x.changed_at, x.change_id)) AS evidence
   FROM cleangov_bound.contract_change x JOIN cleangov_bound.contract c ON c.contract_id = x.contract_id
  GROUP BY c.contract_id, c.unit_code
 HAVING count(*) >= {min_changes}$$, 'min_changes'),

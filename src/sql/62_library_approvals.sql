@@ -38,7 +38,7 @@ SELECT DISTINCT ON (late.case_id) late.case_id AS subject_key, coalesce(late.uni
   JOIN cleangov_bound.approval_step late
     ON late.case_id = early.case_id AND late.expected_seq < early.expected_seq AND early.done_at < late.done_at
    AND late.step = ANY ({gate_steps})
- ORDER BY late.case_id, late.done_at - early.done_at DESC$$),
+ ORDER BY late.case_id, late.done_at - early.done_at DESC, early.step_id, late.step_id$$),
  ('ENF_DISCRETION_OUTLIER', 'set', $$
 WITH m AS (
   SELECT p.violation_type, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY p.amount) AS med
