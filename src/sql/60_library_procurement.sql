@@ -14,8 +14,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"methods": ["open", "selective"]}', 'yellow',
   'Only one tenderer on a competitive method (Cardinal R018).'),
  ('R024', 'price close to winning bid', '次低价与中标价过近', 'procurement', 'bid rigging', 'tender',
-  '{"k": 1.5, "max_d": 0.005}', 'yellow',
-  '(second-lowest valid bid - winning bid) / winning bid at or below {max_d} (Cardinal''s fixed-threshold option; set max_d to null to use the fence Q1 - k*IQR over all tenders instead) (Cardinal R024).'),
+  '{"k": 1.5, "max_d": 0.005, "min_peers": 30}', 'yellow',
+  '(second-lowest valid bid - winning bid) / winning bid at or below {max_d} (Cardinal''s fixed-threshold option; set max_d to null to use the fence Q1 - k*IQR over the tenders of the same method, methods with at least {min_peers} such tenders) (Cardinal R024).'),
  ('R025', 'excessive unsuccessful bids', '屡投不中', 'procurement', 'bid rigging', 'enterprise',
   '{"k": 1.5}', 'blue',
   'A tenderer''s wins / valid bids at or below Q1 - k*IQR while its bid count is at least the 75th percentile (Cardinal R025).'),
@@ -44,14 +44,14 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"threshold": 1000000}', 'yellow',
   'Direct awards by one buyer to one supplier adding up past the competitive threshold (Cardinal R055).'),
  ('R058', 'heavily discounted bid', '中标价异常低', 'procurement', 'bid rigging', 'tender',
-  '{"k": 1.5}', 'blue',
-  '(second-lowest valid bid - winning bid) / winning bid at or above Q3 + k*IQR over all tenders (Cardinal R058).'),
+  '{"k": 3, "min_peers": 30}', 'blue',
+  '(second-lowest valid bid - winning bid) / winning bid at or above Q3 + k*IQR over the tenders of the same method, methods with at least {min_peers} such tenders; k = 3 is Tukey''s outer fence, because the gap is bounded by 0 and right-skewed (Cardinal R058, per-method).'),
  ('PROC_PRICE_OVER_MARKET', 'winning price above market', '中标价高于市场价', 'procurement', 'inflated price', 'contract',
   '{"pct": 0.20}', 'yellow',
   'Contract price more than {pct} above the market reference price (seed 001: more than 20 %).'),
  ('PROC_BID_RIGGING_SCREEN', 'bid-rigging screens', '围标串标筛查', 'procurement', 'bid rigging', 'tender',
-  '{"k": 1.5, "min_bids": 4, "min_screens": 2}', 'yellow',
-  'At least {min_screens} of the screens beyond their fences: CV below Q1 - k*IQR, kurtosis above Q3 + k*IQR, RD above Q3 + k*IQR (Imhof, Karagok and Rutz 2018), tenders with at least {min_bids} valid bids.'),
+  '{"k": 1.5, "min_bids": 4, "min_screens": 2, "min_peers": 30}', 'yellow',
+  'At least {min_screens} of the screens beyond their fences: CV below Q1 - k*IQR, kurtosis above Q3 + k*IQR, RD above Q3 + k*IQR (Imhof, Karagok and Rutz 2018), fences over comparable tenders (same method, at least {min_peers} of them), tenders with at least {min_bids} valid bids.'),
  ('PROC_SPLIT_PURCHASE', 'split purchase', '拆分采购规避招标', 'procurement', 'split purchase', 'buyer_supplier',
   '{"limit": 500000, "window_days": 90}', 'yellow',
   'Two or more contracts of one buyer with one supplier, each below {limit}, signed within {window_days} days, adding up to {limit} or more (seed 001 small-works limit).'),
@@ -102,19 +102,21 @@ WITH w AS (
    WHERE b.status IS DISTINCT FROM 'disqualified'
    GROUP BY b.tender_id),
 d AS (
-  SELECT t.tender_id, t.unit_code, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
+  SELECT t.tender_id, t.unit_code, t.method, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
     FROM cleangov_bound.tender t
     JOIN w ON w.tender_id = t.tender_id AND w.amount > 0
     JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
                              AND b.status IS DISTINCT FROM 'disqualified'
    WHERE t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY t.tender_id, t.unit_code, w.amount
+   GROUP BY t.tender_id, t.unit_code, t.method, w.amount
   HAVING min(b.amount) >= w.amount),
-f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
+f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1,
+             percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3
+        FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        coalesce({max_d}::float8, f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'q1', f.q1, 'q3', f.q3) AS evidence
-  FROM d CROSS JOIN f
+       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers, 'q1', f.q1, 'q3', f.q3) AS evidence
+  FROM d LEFT JOIN f ON f.method IS NOT DISTINCT FROM d.method
  WHERE CASE WHEN {max_d}::float8 IS NOT NULL THEN d.d <= {max_d}::float8
             ELSE f.q3 > f.q1 AND d.d <= f.q1 - {k} * (f.q3 - f.q1) END$$, NULL),
  ('R058', 'set', $$
@@ -126,19 +128,21 @@ WITH w AS (
    WHERE b.status IS DISTINCT FROM 'disqualified'
    GROUP BY b.tender_id),
 d AS (
-  SELECT t.tender_id, t.unit_code, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
+  SELECT t.tender_id, t.unit_code, t.method, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
     FROM cleangov_bound.tender t
     JOIN w ON w.tender_id = t.tender_id AND w.amount > 0
     JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
                              AND b.status IS DISTINCT FROM 'disqualified'
    WHERE t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY t.tender_id, t.unit_code, w.amount
+   GROUP BY t.tender_id, t.unit_code, t.method, w.amount
   HAVING min(b.amount) >= w.amount),
-f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM d)
+f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1,
+             percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3
+        FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'q1', f.q1, 'q3', f.q3) AS evidence
-  FROM d CROSS JOIN f
+       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers, 'q1', f.q1, 'q3', f.q3) AS evidence
+  FROM d JOIN f ON f.method IS NOT DISTINCT FROM d.method
  WHERE f.q3 > f.q1 AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R025', 'set', $$
 WITH p AS (
@@ -245,21 +249,21 @@ SELECT c.buyer_id || '/' || c.supplier_id AS subject_key, min(c.unit_code) AS un
 HAVING sum(c.amount) > {threshold}$$, 'threshold'),
  ('PROC_BID_RIGGING_SCREEN', 'set', $$
 WITH s AS (
-  SELECT b.tender_id, @extschema@.bid_screens(b.amount::float8) AS x
+  SELECT b.tender_id, t.method, @extschema@.bid_screens(b.amount::float8) AS x
     FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
    WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY b.tender_id HAVING count(*) >= {min_bids}),
-v AS (SELECT s.tender_id, (s.x).n, (s.x).cv, (s.x).kurtosis, (s.x).rd FROM s),
+   GROUP BY b.tender_id, t.method HAVING count(*) >= {min_bids}),
+v AS (SELECT s.tender_id, s.method, (s.x).n, (s.x).cv, (s.x).kurtosis, (s.x).rd FROM s),
 f AS (
-  SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY cv) AS cv_q3,
+  SELECT v.method, percentile_cont(0.25) WITHIN GROUP (ORDER BY cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY cv) AS cv_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY kurtosis) AS ku_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY kurtosis) AS ku_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY rd) AS rd_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY rd) AS rd_q3
-    FROM v),
+    FROM v GROUP BY v.method HAVING count(*) >= {min_peers}),
 g AS (
   SELECT v.*, (f.cv_q3 > f.cv_q1 AND v.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
          (f.ku_q3 > f.ku_q1 AND v.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
          (f.rd_q3 > f.rd_q1 AND v.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
-    FROM v CROSS JOIN f)
+    FROM v JOIN f ON f.method IS NOT DISTINCT FROM v.method)
 SELECT g.tender_id AS subject_key, t.unit_code, '' AS period,
        (coalesce(g.low_cv, 0) + coalesce(g.high_kurtosis, 0) + coalesce(g.high_rd, 0))::float8 AS value,
        {min_screens}::float8 AS threshold,
