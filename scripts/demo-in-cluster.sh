@@ -20,6 +20,8 @@ echo
 psqlq -f demo/summary.sql
 echo
 psqlq -f demo/scoreboard.sql
+echo
+psqlq -f demo/watch.sql
 echo "== demo finished in $(( $(date +%s) - start )) s"
 if [ -n "$explore" ]; then
 	echo "== opening psql on database $db (schemas gov, truth, cleangov); \\q removes the cluster"

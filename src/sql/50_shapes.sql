@@ -106,7 +106,7 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('approval_case', 'submitted_at', 2, 'timestamptz', true, 'time the application was accepted'),
  ('approval_case', 'decided_at', 3, 'timestamptz', false, 'time of the decision (NULL while open: measured up to now)'),
  ('approval_case', 'time_limit_days', 4, 'numeric', false, 'statutory time limit in days'),
- ('approval_case', 'working_days', 5, 'boolean', false, 'the limit counts working days (Monday to Friday)'),
+ ('approval_case', 'working_days', 5, 'boolean', false, 'the limit counts working days (Monday to Friday); false: calendar days; absent or NULL: working days, as the Administrative Licensing Law (art. 82) counts'),
  ('approval_case', 'unit_code', 6, 'text', false, 'responsible unit'),
  ('approval_case', 'kind', 7, 'text', false, 'kind of matter (e.g. credit_repair)'),
  ('approval_case', 'applicant_id', 8, 'text', false, 'applicant'),

@@ -8,7 +8,7 @@
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
  ('APPR_TIME_LIMIT', 'time limit exceeded', '审批超时限', 'approval', 'time limit exceeded', 'approval_case',
   '{"default_limit_days": 20}', 'yellow',
-  'Days taken (decision, or now while open, minus submission; working days where the case counts them) above the case''s statutory limit, or {default_limit_days} when the case has none (seed 000; seed 004: credit repair within 2 working days).'),
+  'Days taken (decision, or now while open, minus submission; working days unless the case says it counts calendar days, as the Administrative Licensing Law art. 82 counts time limits) above the case''s statutory limit, or {default_limit_days} when the case has none (seed 000; seed 004: credit repair within 2 working days).'),
  ('APPR_OUT_OF_ORDER', 'steps out of order', '审批环节倒置', 'approval', 'built before approval', 'approval_case',
   '{"gate_steps": ["approve"]}', 'red',
   'A step of a case happened before a gate step ({gate_steps}) that the statutory order puts earlier: built or paid before approval (seeds 000 and 004).'),
@@ -18,15 +18,15 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, shape, condition, value_expr, threshold_key, evidence_expr) VALUES
  ('APPR_TIME_LIMIT', 'row', 'approval_case',
-  $$CASE WHEN r.working_days
+  $$CASE WHEN coalesce(r.working_days, true)
          THEN @extschema@.working_days(r.submitted_at::date, coalesce(r.decided_at, now())::date)
          ELSE coalesce(r.decided_at, now())::date - r.submitted_at::date END
     > coalesce(r.time_limit_days, {default_limit_days})$$,
-  $$CASE WHEN r.working_days
+  $$CASE WHEN coalesce(r.working_days, true)
          THEN @extschema@.working_days(r.submitted_at::date, coalesce(r.decided_at, now())::date)
          ELSE coalesce(r.decided_at, now())::date - r.submitted_at::date END$$, NULL,
   $$jsonb_build_object('kind', r.kind, 'submitted_at', r.submitted_at, 'decided_at', r.decided_at,
-                       'time_limit_days', coalesce(r.time_limit_days, {default_limit_days}), 'working_days', r.working_days)$$);
+                       'time_limit_days', coalesce(r.time_limit_days, {default_limit_days}), 'working_days', coalesce(r.working_days, true))$$);
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query) VALUES
  ('APPR_OUT_OF_ORDER', 'set', $$

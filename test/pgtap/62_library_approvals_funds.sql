@@ -28,13 +28,14 @@ INSERT INTO lib.cases VALUES
   ('A3', '2024-03-08 10:00', '2024-03-12 09:00', 2, true, 'U1'),   -- Fri -> Tue: the weekend does not count
   ('A4', '2024-03-01 10:00', '2024-03-12 10:00', 10, false, 'U2'), -- 11 calendar days, limit 10: fires
   ('A5', '2024-01-01 10:00', '2024-01-21 10:00', NULL, false, 'U2'), -- no limit given: 20 days is the default, not over
-  ('A6', '2024-01-01 10:00', '2024-01-22 10:00', NULL, false, 'U2'); -- 21 days: fires
+  ('A6', '2024-01-01 10:00', '2024-01-22 10:00', NULL, false, 'U2'), -- 21 days: fires
+  ('A7', '2024-03-08 10:00', '2024-03-11 09:00', 2, NULL, 'U1');   -- not said: working days (Fri -> Mon: 1), not 3 calendar days
 SELECT cleangov.bind('approval_case', 'lib.cases',
   '{"case_id": "id", "submitted_at": "received", "decided_at": "decided", "time_limit_days": "lim", "working_days": "wd", "unit_code": "unit"}');
 SELECT is(lib.run('APPR_TIME_LIMIT'), 3, 'APPR_TIME_LIMIT: three cases over their limit');
 SELECT results_eq($$SELECT * FROM lib.alerts('APPR_TIME_LIMIT')$$,
                   $$VALUES ('A1', '', 3::numeric, 'yellow'), ('A4', '', 11, 'yellow'), ('A6', '', 21, 'yellow')$$,
-                  'days taken as the value: working days where the case counts them, calendar days otherwise, default limit 20');
+                  'days taken as the value: working days unless the case counts calendar days (not said: working days), default limit 20');
 
 -- APPR_OUT_OF_ORDER -----------------------------------------------------------
 CREATE TABLE lib.steps (id text, case_id text, step text, seq int, at timestamptz, unit text);
