@@ -50,8 +50,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"pct": 0.20}', 'yellow',
   'Contract price more than {pct} above the market reference price (seed 001: more than 20 %).'),
  ('PROC_BID_RIGGING_SCREEN', 'bid-rigging screens', '围标串标筛查', 'procurement', 'bid rigging', 'tender',
-  '{"k": 1.5, "min_bids": 4, "min_screens": 2, "min_peers": 30}', 'yellow',
-  'At least {min_screens} of the screens beyond their fences: CV below Q1 - k*IQR, kurtosis above Q3 + k*IQR, RD above Q3 + k*IQR (Imhof, Karagok and Rutz 2018), fences over comparable tenders (same method, at least {min_peers} of them), tenders with at least {min_bids} valid bids.'),
+  '{"k": 1.5, "k_rd": 3, "min_bids": 4, "min_screens": 2, "min_peers": 30}', 'yellow',
+  'At least {min_screens} of the screens beyond their fences: CV below Q1 - k*IQR of ln(CV) (a positive, right-skewed measure: on the raw scale the lower fence is below zero and never fires), kurtosis above Q3 + k*IQR, RD above Q3 + k_rd*IQR (Tukey''s outer fence, as for R058: RD is bounded by 0 and right-skewed) (Imhof, Karagok and Rutz 2018), fences over comparable tenders (same method, at least {min_peers} of them), tenders with at least {min_bids} valid bids.'),
  ('PROC_SPLIT_PURCHASE', 'split purchase', '拆分采购规避招标', 'procurement', 'split purchase', 'buyer_supplier',
   '{"limit": 500000, "window_days": 90}', 'yellow',
   'Two or more contracts of one buyer with one supplier, each below {limit}, signed within {window_days} days, adding up to {limit} or more (seed 001 small-works limit).'),
@@ -261,16 +261,16 @@ WITH s AS (
     FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
    WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'
    GROUP BY b.tender_id, t.method HAVING count(*) >= {min_bids}),
-v AS (SELECT s.tender_id, s.method, (s.x).n, (s.x).cv, (s.x).kurtosis, (s.x).rd FROM s),
+v AS (SELECT s.tender_id, s.method, (s.x).n, (s.x).cv, ln(nullif((s.x).cv, 0)) AS ln_cv, (s.x).kurtosis, (s.x).rd FROM s),
 f AS (
-  SELECT v.method, percentile_cont(0.25) WITHIN GROUP (ORDER BY cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY cv) AS cv_q3,
+  SELECT v.method, percentile_cont(0.25) WITHIN GROUP (ORDER BY ln_cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY ln_cv) AS cv_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY kurtosis) AS ku_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY kurtosis) AS ku_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY rd) AS rd_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY rd) AS rd_q3
     FROM v GROUP BY v.method HAVING count(*) >= {min_peers}),
 g AS (
-  SELECT v.*, (f.cv_q3 > f.cv_q1 AND v.cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1))::int AS low_cv,
+  SELECT v.*, (f.cv_q3 > f.cv_q1 AND (v.cv = 0 OR v.ln_cv < f.cv_q1 - {k} * (f.cv_q3 - f.cv_q1)))::int AS low_cv,
          (f.ku_q3 > f.ku_q1 AND v.kurtosis > f.ku_q3 + {k} * (f.ku_q3 - f.ku_q1))::int AS high_kurtosis,
-         (f.rd_q3 > f.rd_q1 AND v.rd > f.rd_q3 + {k} * (f.rd_q3 - f.rd_q1))::int AS high_rd
+         (f.rd_q3 > f.rd_q1 AND v.rd > f.rd_q3 + {k_rd} * (f.rd_q3 - f.rd_q1))::int AS high_rd
     FROM v JOIN f ON f.method IS NOT DISTINCT FROM v.method)
 SELECT g.tender_id AS subject_key, t.unit_code, '' AS period,
        (coalesce(g.low_cv, 0) + coalesce(g.high_kurtosis, 0) + coalesce(g.high_rd, 0))::float8 AS value,

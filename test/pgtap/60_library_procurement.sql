@@ -5,7 +5,7 @@
 -- population of 20 or more subjects, and one where every value is the same:
 -- no fence, nothing flagged (Cardinal's rule).
 BEGIN;
-SELECT plan(39);
+SELECT plan(42);
 SET client_min_messages = warning;
 
 CREATE SCHEMA lib;
@@ -20,6 +20,11 @@ END $$;
 CREATE FUNCTION lib.hits(code text) RETURNS TABLE (subject_key text, value numeric) LANGUAGE plpgsql AS $$
 BEGIN
   RETURN QUERY EXECUTE 'SELECT (h).subject_key, round((h).value::numeric, 4) FROM (' || cleangov.rule_sql(code) || ') x ORDER BY 1';
+END $$;
+-- The whole hit rows (evidence included), without raising alerts.
+CREATE FUNCTION lib.hit_rows(code text) RETURNS SETOF cleangov.hit LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE 'SELECT (h).* FROM (' || cleangov.rule_sql(code) || ') x';
 END $$;
 CREATE FUNCTION lib.alerts(code text) RETURNS TABLE (subject_key text, value numeric, level text)
 LANGUAGE sql AS $$
@@ -240,10 +245,38 @@ INSERT INTO lib.bid (bid, tid, firm, amount, status) VALUES
   ('c4', 'CART', 'F4', 1082, 'valid'), ('c5', 'CART', 'F5', 1083, 'valid'), ('c6', 'CART', 'F6', 1084, 'valid'),
   ('r1', 'RD', 'F1', 700, 'valid'), ('r2', 'RD', 'F2', 950, 'valid'), ('r3', 'RD', 'F3', 1000, 'valid'),
   ('r4', 'RD', 'F4', 1050, 'valid'), ('r5', 'RD', 'F5', 1100, 'valid'), ('r6', 'RD', 'F6', 1150, 'valid');
+-- Negotiated tenders G1..G40: five evenly spaced bids whose spread grows
+-- geometrically (CV from about 5 % to 33 %: right-skewed, as CVs are), and
+-- TIGHT, five evenly spaced bids within 0.1 %: a low CV and nothing else.
+INSERT INTO lib.tender (tid, buyer, method) SELECT 'G' || i, 'U1', 'negotiated' FROM generate_series(1, 40) i;
+INSERT INTO lib.bid (bid, tid, firm, amount, status)
+SELECT 'G' || i || '-' || k, 'G' || i, 'F' || k, round(1000 * (1 + exp(-3.5 + 0.05 * i) * (k - 3)), 2), 'valid'
+  FROM generate_series(1, 40) i, generate_series(1, 5) k;
+INSERT INTO lib.tender (tid, buyer, method) VALUES ('TIGHT', 'U1', 'negotiated');
+INSERT INTO lib.bid (bid, tid, firm, amount, status) VALUES
+  ('t1', 'TIGHT', 'F1', 1000, 'valid'), ('t2', 'TIGHT', 'F2', 1000.2, 'valid'), ('t3', 'TIGHT', 'F3', 1000.4, 'valid'),
+  ('t4', 'TIGHT', 'F4', 1000.6, 'valid'), ('t5', 'TIGHT', 'F5', 1000.8, 'valid');
 SELECT results_eq($$SELECT subject_key FROM lib.hits('PROC_BID_RIGGING_SCREEN')$$, $$VALUES ('CART')$$,
                   'PROC_BID_RIGGING_SCREEN: the cartel-like tender passes two screens; one screen alone does not fire');
 SELECT is((SELECT count(*)::int FROM (SELECT (cleangov.bid_screens(amount::float8)).* FROM lib.bid WHERE tid = 'CART') s
             WHERE s.cv < 0.05 AND s.rd > 10), 1, 'the planted tender''s screens: CV below 5 %, RD above 10');
+-- One screen at a time (min_screens 1): which screen each tender passes.  The
+-- low-CV fence is on ln(CV): on the raw scale Q1 - 1.5 IQR of the negotiated
+-- tenders' CVs is below zero, and no CV could fall under it.
+SELECT ok((SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY cv) - 1.5 * (percentile_cont(0.75) WITHIN GROUP (ORDER BY cv)
+                  - percentile_cont(0.25) WITHIN GROUP (ORDER BY cv)) < 0
+             FROM (SELECT (cleangov.bid_screens(amount::float8)).cv FROM lib.bid WHERE tid LIKE 'G%' GROUP BY tid) x),
+          'on the raw scale the lower CV fence of the negotiated tenders is below zero');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"min_screens": 1}' WHERE rule_code = 'PROC_BID_RIGGING_SCREEN';
+SELECT results_eq($$SELECT (h).subject_key, (h).evidence->>'low_cv', (h).evidence->>'high_kurtosis', (h).evidence->>'high_rd'
+                      FROM lib.hit_rows('PROC_BID_RIGGING_SCREEN') h WHERE (h).subject_key IN ('CART', 'RD', 'TIGHT') ORDER BY 1$$,
+                  $$VALUES ('CART', 'false', 'true', 'true'), ('TIGHT', 'true', 'false', 'false')$$,
+                  'the low-CV screen fires on ln(CV) (TIGHT among the negotiated tenders); RD 3.2 is inside the outer fence (k_rd 3)');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"k_rd": 1.5}' WHERE rule_code = 'PROC_BID_RIGGING_SCREEN';
+SELECT results_eq($$SELECT (h).evidence->>'high_rd' FROM lib.hit_rows('PROC_BID_RIGGING_SCREEN') h WHERE (h).subject_key = 'RD'$$,
+                  $$VALUES ('true')$$, 'k_rd sets the RD fence: at Tukey''s inner fence (1.5) the RD tender passes it');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"min_screens": 2, "k_rd": 3}' WHERE rule_code = 'PROC_BID_RIGGING_SCREEN';
+DELETE FROM lib.bid WHERE tid = 'TIGHT' OR tid LIKE 'G%';
 UPDATE lib.bid SET amount = 900 + k.k * 20 FROM (SELECT bid, right(bid, 1)::int AS k FROM lib.bid WHERE tid LIKE 'N%') k
  WHERE k.bid = lib.bid.bid;
 DELETE FROM lib.bid WHERE tid IN ('RD');
