@@ -16,16 +16,14 @@ BEGIN
   IF r.status <> 'ok' THEN RAISE EXCEPTION 'rule % did not run: % %', code, r.status, r.message; END IF;
   RETURN r.hits;
 END $$;
--- The subjects a rule fires on now (its hits, without raising alerts).
-CREATE FUNCTION lib.hits(code text) RETURNS TABLE (subject_key text, value numeric) LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN QUERY EXECUTE 'SELECT (h).subject_key, round((h).value::numeric, 4) FROM (' || cleangov.rule_sql(code) || ') x ORDER BY 1';
-END $$;
--- The whole hit rows (evidence included), without raising alerts.
+-- The hit rows a rule gives now (evidence included), without raising alerts.
 CREATE FUNCTION lib.hit_rows(code text) RETURNS SETOF cleangov.hit LANGUAGE plpgsql AS $$
 BEGIN
   RETURN QUERY EXECUTE 'SELECT (h).* FROM (' || cleangov.rule_sql(code) || ') x';
 END $$;
+-- The subjects a rule fires on now, and the values.
+CREATE FUNCTION lib.hits(code text) RETURNS TABLE (subject_key text, value numeric) LANGUAGE sql AS $$
+  SELECT h.subject_key, round(h.value::numeric, 4) FROM lib.hit_rows(code) h ORDER BY 1 $$;
 CREATE FUNCTION lib.alerts(code text) RETURNS TABLE (subject_key text, value numeric, level text)
 LANGUAGE sql AS $$
   SELECT a.subject_key, round(a.value::numeric, 4), a.level::text FROM cleangov.alert a
