@@ -348,9 +348,17 @@ tests_differ(int a, int b)
 static BenfordState *
 state_for_row(FunctionCallInfo fcinfo)
 {
-	BenfordState *s = (BenfordState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	BenfordState *s;
 	BenfordTest test = test_argument(fcinfo);
 
+	/*
+	 * The aggregates start from '()', but the transition functions are not
+	 * STRICT (the test argument must be checked even for a NULL amount) and
+	 * can be called directly with a NULL state: that is an empty state.
+	 */
+	if (PG_ARGISNULL(0))
+		return state_new(test);
+	s = (BenfordState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	if (unlikely(s->test != (int32) test))
 	{
 		if (s->test != BENFORD_UNSET)
@@ -365,14 +373,37 @@ state_for_row(FunctionCallInfo fcinfo)
 static inline void
 state_add(BenfordState *s, int lead)
 {
+	int64	   *c;
+
 	if (lead == DIGITS_ZERO)
-		s->zeros++;
+		c = &s->zeros;
 	else if (lead == DIGITS_SMALL)
-		s->small++;
+		c = &s->small;
 	else if (s->test == BENFORD_SECOND)
-		s->counts[lead % 10]++;
+		c = &s->counts[lead % 10];
 	else
-		s->counts[lead - benford_tests[s->test].lowest]++;
+		c = &s->counts[lead - benford_tests[s->test].lowest];
+	/* the total is checked by the final function, the combine and the input */
+	*c = cleangov_add_count(*c, 1, "benford");
+}
+
+/*
+ * Amounts seen: the digit counts and the skipped ones.  Refused when the
+ * total overflows int64, so the final function's n is always right.
+ */
+static int64
+state_total(const BenfordState *s, bool with_skipped)
+{
+	int64		n = 0;
+
+	for (int i = 0; i < benford_tests[s->test].nbins; i++)
+		n = cleangov_add_count(n, s->counts[i], "benford");
+	if (with_skipped)
+	{
+		n = cleangov_add_count(n, s->zeros, "benford");
+		n = cleangov_add_count(n, s->small, "benford");
+	}
+	return n;
 }
 
 PG_FUNCTION_INFO_V1(benford_numeric_transfn);
@@ -380,8 +411,14 @@ PG_FUNCTION_INFO_V1(benford_numeric_transfn);
 Datum
 benford_numeric_transfn(PG_FUNCTION_ARGS)
 {
-	BenfordState *s = state_for_row(fcinfo);
+	BenfordState *s;
 
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+	{
+		(void) test_argument(fcinfo);
+		PG_RETURN_NULL();
+	}
+	s = state_for_row(fcinfo);
 	if (!PG_ARGISNULL(1))
 		state_add(s, numeric_leading(PG_GETARG_DATUM(1), benford_tests[s->test].ndigits));
 	PG_RETURN_POINTER(s);
@@ -392,8 +429,14 @@ PG_FUNCTION_INFO_V1(benford_float8_transfn);
 Datum
 benford_float8_transfn(PG_FUNCTION_ARGS)
 {
-	BenfordState *s = state_for_row(fcinfo);
+	BenfordState *s;
 
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+	{
+		(void) test_argument(fcinfo);
+		PG_RETURN_NULL();
+	}
+	s = state_for_row(fcinfo);
 	if (!PG_ARGISNULL(1))
 		state_add(s, float8_leading(PG_GETARG_FLOAT8(1), benford_tests[s->test].ndigits));
 	PG_RETURN_POINTER(s);
@@ -413,6 +456,8 @@ benford_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state_copy(b));
 	if (a->test != b->test)
 		tests_differ(a->test, b->test);
+	/* both totals fit in int64 (the input and this function see to it) */
+	(void) cleangov_add_count(state_total(a, true), state_total(b, true), "benford");
 	if (!AggCheckCallContext(fcinfo, NULL))
 		a = state_copy(a);
 	a->zeros += b->zeros;
@@ -472,6 +517,10 @@ gamma_q(double a, double x)
 	const double tiny = 1e-300;
 	double		lnpre;
 
+	double		q;
+	/* both expansions need about sqrt(a) terms more for a large a */
+	int			max_iter = 10000 + (int) Min(10.0 * sqrt(a), 1e7);
+
 	if (x <= 0)
 		return 1.0;
 	lnpre = -x + a * log(x) - lgamma(a);
@@ -481,7 +530,7 @@ gamma_q(double a, double x)
 					del = 1.0 / a,
 					sum = del;
 
-		for (int i = 0; i < 10000; i++)
+		for (int i = 0; i < max_iter; i++)
 		{
 			ap += 1.0;
 			del *= x / ap;
@@ -489,7 +538,7 @@ gamma_q(double a, double x)
 			if (fabs(del) < fabs(sum) * eps)
 				break;
 		}
-		return 1.0 - sum * exp(lnpre);
+		q = 1.0 - sum * exp(lnpre);
 	}
 	else
 	{
@@ -498,7 +547,7 @@ gamma_q(double a, double x)
 					d = 1.0 / b,
 					h = d;
 
-		for (int i = 1; i < 10000; i++)
+		for (int i = 1; i < max_iter; i++)
 		{
 			double		an = -i * (i - a);
 			double		del;
@@ -516,8 +565,10 @@ gamma_q(double a, double x)
 			if (fabs(del - 1.0) < eps)
 				break;
 		}
-		return exp(lnpre) * h;
+		q = exp(lnpre) * h;
 	}
+	/* a probability, whatever the rounding of the last terms */
+	return q < 0 ? 0 : q > 1 ? 1 : q;
 }
 
 PG_FUNCTION_INFO_V1(benford_chi2_p);
@@ -624,8 +675,8 @@ benford_finalfn(PG_FUNCTION_ARGS)
 	if (s->test < BENFORD_UNSET || s->test > BENFORD_FIRST_TWO)
 		elog(ERROR, "benford_finalfn: invalid test code %d", s->test);
 	info = &benford_tests[s->test];
-	for (int i = 0; i < info->nbins; i++)
-		n += s->counts[i];
+	n = state_total(s, false);
+	(void) state_total(s, true);
 
 #define SET(i, v) do { values[(i)] = (v); nulls[(i)] = false; } while (0)
 	SET(1, Int64GetDatum(n));
@@ -780,5 +831,17 @@ benford_state_in(PG_FUNCTION_ARGS)
 		p++;
 	if (*p != '\0')
 		bad_state(str, "Nothing may follow the closing \")\".");
+	/* no set of amounts has more than 2^63 - 1 members */
+	{
+		int64		n = 0;
+		bool		overflow = false;
+
+		for (int i = 0; i < benford_tests[s->test].nbins; i++)
+			overflow |= pg_add_s64_overflow(n, s->counts[i], &n);
+		overflow |= pg_add_s64_overflow(n, s->zeros, &n);
+		overflow |= pg_add_s64_overflow(n, s->small, &n);
+		if (overflow)
+			bad_state(str, "The counts add up to more than 9223372036854775807 amounts.");
+	}
 	PG_RETURN_POINTER(s);
 }

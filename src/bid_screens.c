@@ -187,6 +187,34 @@ check_moments(double m2, double m3, double m4)
 				 errhint("Scale the prices (for example to thousands) before calling bid_screens.")));
 }
 
+/*
+ * The smallest positive price: 2^-200, about 6.2e-61.  Two prices at or above
+ * it differ by at least 2^-252 when they differ, so every power of a
+ * deviation up to the fourth is a normal double and no moment loses its
+ * digits to underflow; below it, a subnormal price (4.9e-324) would give a
+ * d of 10^325.  No currency has such prices: they are refused, as PostgreSQL
+ * refuses a float8 computation that underflows.
+ */
+#define BID_SCREENS_MIN_PRICE 6.223015277861142e-61
+
+/* x < BID_SCREENS_MIN_PRICE: refuse it unless it is 0 */
+static void
+check_small_price(double x)
+{
+	if (x < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bid_screens: price must not be negative"),
+				 errdetail("The price was %g.", x),
+				 errhint("Bids are prices; filter out or correct negative values.")));
+	if (x > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bid_screens: price is too small"),
+				 errdetail("The price was %g; a positive price must be at least 2^-200 (about 6.2e-61), or the moments underflow.", x),
+				 errhint("Scale the prices (for example from units to millionths) before calling bid_screens.")));
+}
+
 /* The state to update: in place inside an aggregate, else a copy. */
 static BidScreensState *
 state_for_update(FunctionCallInfo fcinfo)
@@ -217,12 +245,10 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 	double		x = PG_GETARG_FLOAT8(1);
 
 	cleangov_check_finite(x, "bid_screens");
-	if (unlikely(x < 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("bid_screens: price must not be negative"),
-				 errdetail("The price was %g.", x),
-				 errhint("Bids are prices; filter out or correct negative values.")));
+	if (unlikely(x < BID_SCREENS_MIN_PRICE))
+		check_small_price(x);
+	if (unlikely(s->n == PG_INT64_MAX))
+		(void) cleangov_add_count(s->n, 1, "bid_screens");
 
 	if (s->n == 0)
 	{
@@ -312,7 +338,7 @@ bid_screens_combinefn(PG_FUNCTION_ARGS)
 	moments_add(&rest_high, high->b1 - r.b2);
 	moments_combine(&rest_low, &rest_high);
 
-	r.n = a->n + b->n;
+	r.n = cleangov_add_count(a->n, b->n, "bid_screens");
 	r.b1 = low->b1;
 	r.bn = Max(a->bn, b->bn);
 	state_set_rest(&r, &rest_low);
@@ -345,6 +371,11 @@ result_tupdesc(FunctionCallInfo fcinfo)
 }
 
 PG_FUNCTION_INFO_V1(bid_screens_finalfn);
+
+/* The fields of bid_screens_result, for messages. */
+static const char *const field_names[BID_SCREENS_RESULT_FIELDS] = {
+	"n", "mean", "sd", "cv", "skewness", "kurtosis", "d", "rd", "normd", "spd", "b1", "b2", "bn"
+};
 
 /*
  * Final: the screens.  A field whose n is too small or whose denominator is
@@ -385,7 +416,7 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 	check_moments(all.m2, all.m3, all.m4);
 
 	/* mean, b1, b2, bn */
-#define SET(i, v) do { values[(i)] = Float8GetDatum(v); nulls[(i)] = false; } while (0)
+#define SET(i, v) do { values[(i)] = Float8GetDatum(cleangov_check_result((v), "bid_screens", field_names[(i)])); nulls[(i)] = false; } while (0)
 	all.mean += origin;
 	SET(1, all.mean);
 	SET(10, s->b1);
@@ -499,7 +530,8 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 			bad_state(str, "The state has eight comma-separated fields.");
 		errno = 0;
 		f[i] = strtod(p, &end);
-		if (end == p || (errno != 0 && f[i] != 0) || isnan(f[i]) || isinf(f[i]))
+		/* ERANGE also flags a subnormal, which the output does write */
+		if (end == p || (errno != 0 && f[i] == 0) || isnan(f[i]) || isinf(f[i]))
 			bad_state(str, "Every field after the count must be a finite number.");
 		p = end;
 	}
@@ -529,6 +561,36 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 		bad_state(str, "A state of one bid has b1 = bn and no other bids.");
 	if (n >= 2 && (s->b2 < s->b1 || s->bn < s->b2 || s->m2 < 0))
 		bad_state(str, "The order b1 <= b2 <= bn does not hold, or M2 is negative.");
+	if (n >= 1 && s->b1 > 0 && s->b1 < BID_SCREENS_MIN_PRICE)
+		bad_state(str, "A positive price is at least 2^-200.");
+	if (n == 2 && (s->mean != 0 || s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
+		bad_state(str, "The rest of a state of two bids is the single bid b2: its moments are 0.");
+	if (n >= 3)
+	{
+		/*
+		 * The rest is n - 1 values v - b2 in [0, R], R = bn - b2.  Their mean
+		 * is in [0, R], M2 is at most (n-1) R^2 / 4, |M3| and M4 at most
+		 * (n-1) R^3 and (n-1) R^4, and M4 at least M2^2 / (n-1) (Cauchy-
+		 * Schwarz).  The bounds allow for rounding (1e-6 relative), so a
+		 * state the kernel computed is never refused; R = 0 is exact.
+		 */
+		double		nr = (double) (n - 1);
+		double		r = s->bn - s->b2;
+		double		slack = 1e-6;
+		double		r2 = r * r;
+
+		if (r == 0)
+		{
+			if (s->mean != 0 || s->m2 != 0 || s->m3 != 0 || s->m4 != 0)
+				bad_state(str, "When every bid of the rest equals b2, the moments are 0.");
+		}
+		else if (s->mean < -slack * r || s->mean > r * (1 + slack) ||
+				 s->m2 > nr * r2 / 4 * (1 + slack) ||
+				 fabs(s->m3) > nr * r2 * r * (1 + slack) ||
+				 s->m4 < 0 || s->m4 > nr * r2 * r2 * (1 + slack) ||
+				 s->m4 < s->m2 / nr * s->m2 * (1 - slack))
+			bad_state(str, "The moments are not those of n - 1 bids between b2 and bn.");
+	}
 
 	PG_RETURN_POINTER(s);
 }

@@ -17,6 +17,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "common/int.h"
 
 #include <math.h>
 
@@ -42,6 +43,40 @@ cleangov_check_finite(double x, const char *kernel)
 }
 
 /*
+ * a + b for the int64 counters of aggregate states (rows seen, amounts per
+ * digit): an overflow is refused rather than wrapped to a negative count.
+ */
+static inline int64
+cleangov_add_count(int64 a, int64 b, const char *kernel)
+{
+	int64		r;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &r)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: count of rows out of range for bigint", kernel),
+				 errdetail("The count would exceed 9223372036854775807."),
+				 errhint("Split the group into smaller ones.")));
+	return r;
+}
+
+/*
+ * A non-finite result (an overflow in the arithmetic of finite inputs) is
+ * refused rather than returned.
+ */
+static inline double
+cleangov_check_result(double x, const char *kernel, const char *what)
+{
+	if (unlikely(isnan(x) || isinf(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: %s is out of range", kernel, what),
+				 errdetail("The exact value is beyond the float8 range."),
+				 errhint("Scale the inputs before calling %s.", kernel)));
+	return x;
+}
+
+/*
  * Text form of aggregate states (src/statetext.c).  States travel between
  * Citus nodes as text, so floats are written in their shortest form that
  * reads back to the same bits, and reading refuses anything else.
@@ -52,5 +87,6 @@ extern double cleangov_read_float8(const char **p, const char *type_name, const 
 extern int64 cleangov_read_int64(const char **p, const char *type_name, const char *input);
 extern void cleangov_read_literal(const char **p, const char *literal, const char *type_name, const char *input);
 extern void cleangov_read_end(const char **p, const char *type_name, const char *input);
+extern pg_attribute_noreturn() void cleangov_bad_state(const char *type_name, const char *input, const char *what);
 
 #endif							/* CLEANGOV_H */

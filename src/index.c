@@ -88,8 +88,12 @@ score_vector_accum(PG_FUNCTION_ARGS)
 	int32		pos;
 	double		value;
 
+	/*
+	 * Called directly (not as an aggregate), the function must not change its
+	 * argument: it works on a copy in the current context.
+	 */
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "score_vector_accum called in non-aggregate context");
+		aggcontext = NULL;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -116,7 +120,7 @@ score_vector_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("score_vector: length %d is outside 1 .. %d", len, INDEX_MAX_NODES)));
-		old = MemoryContextSwitchTo(aggcontext);
+		old = MemoryContextSwitchTo(aggcontext ? aggcontext : CurrentMemoryContext);
 		state = (ArrayType *) palloc0(ARR_OVERHEAD_NONULLS(1) + sizeof(double) * len);
 		SET_VARSIZE(state, ARR_OVERHEAD_NONULLS(1) + sizeof(double) * len);
 		state->ndim = 1;
@@ -129,8 +133,10 @@ score_vector_accum(PG_FUNCTION_ARGS)
 			data[i] = get_float8_nan();
 		MemoryContextSwitchTo(old);
 	}
-	else
+	else if (aggcontext)
 		state = PG_GETARG_ARRAYTYPE_P(0);
+	else
+		state = PG_GETARG_ARRAYTYPE_P_COPY(0);
 
 	n = plain_float8_array(state, "score_vector state", &data);
 	if (pos < 1 || pos > n)
@@ -158,9 +164,10 @@ score_vector_combine(PG_FUNCTION_ARGS)
 	int			na;
 	int			nb;
 	int			i;
+	bool		in_agg = AggCheckCallContext(fcinfo, &aggcontext);
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "score_vector_combine called in non-aggregate context");
+	if (!in_agg)
+		aggcontext = CurrentMemoryContext;	/* called directly: see below */
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -175,7 +182,11 @@ score_vector_combine(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 		PG_RETURN_ARRAYTYPE_P(b);
 	}
-	a = PG_GETARG_ARRAYTYPE_P(0);
+	/* in place inside an aggregate, on a copy when called directly */
+	if (!in_agg)
+		a = PG_GETARG_ARRAYTYPE_P_COPY(0);
+	else
+		a = PG_GETARG_ARRAYTYPE_P(0);
 	b = PG_GETARG_ARRAYTYPE_P(1);
 	na = plain_float8_array(a, "score_vector state", &da);
 	nb = plain_float8_array(b, "score_vector state", &db);
@@ -218,6 +229,12 @@ score_vector_final(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 	{
 		nulls[i] = isnan(data[i]);
+		/* only a state made by hand can hold an infinity */
+		if (isinf(data[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("score_vector: element %d of the state is infinite", i + 1),
+					 errdetail("A score vector holds finite scores, and NaN where no score arrived.")));
 		elems[i] = Float8GetDatum(nulls[i] ? 0.0 : data[i]);
 	}
 	dims[0] = n;
@@ -314,6 +331,23 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 		t->weight[i] = w[i];
 		if (p[i] > 0)
 			t->is_leaf[p[i] - 1] = false;
+	}
+	/*
+	 * Every sum of weights below is at most the total, and every sum of
+	 * weight * score at most 100 times it: a finite 100 * total keeps every
+	 * score and contribution finite (a NaN composite otherwise).
+	 */
+	{
+		double		total = 0.0;
+
+		for (i = 0; i < n; i++)
+			total += t->weight[i];
+		if (isinf(100.0 * total))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("index_tree: the weights add up to more than float8 can hold"),
+					 errdetail("100 times the sum of the weights must be finite."),
+					 errhint("Scale the weights down; only their ratios matter.")));
 	}
 	t->n_leaves = 0;
 	for (i = 0; i < n; i++)

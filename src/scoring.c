@@ -7,9 +7,11 @@
  * in either direction, clamped.  pct_over is the percentage by which a value
  * exceeds a reference.  weighted_mean is the mean of the components present
  * (the Corruption Risk Index convention: a missing component is left out
- * and the others are re-weighted), kept as a running weighted mean (West's
- * update) so that large values with tiny spreads keep their digits; its
- * state is a fixed 24-byte type whose text form reads back exactly.
+ * and the others are re-weighted), kept as the sums of the weights and of
+ * weight * value, each a double-double (106 bits), so that the result is the
+ * same to the last bit whatever the order of the rows and of the combination
+ * of partial states (serial and parallel plans agree); its state is a fixed
+ * 40-byte type whose text form reads back exactly.
  *
  * IDENTIFICATION
  *	  src/scoring.c
@@ -21,12 +23,27 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
+/*
+ * Sums kept as double-double values hi + lo, |lo| <= ulp(hi) / 2: about 106
+ * bits, so that the rounding of hi is the rounding of the exact sum (short
+ * of sums within 2^-100 of a rounding boundary, see doc/robust.md) whatever
+ * the order the rows arrive in and the partial states are combined in.
+ */
+typedef struct DDouble
+{
+	float8		hi;
+	float8		lo;
+} DDouble;
+
 typedef struct WMeanState
 {
 	int64		n;				/* rows that counted */
-	float8		wsum;			/* sum of their weights */
-	float8		mean;			/* weighted mean so far (0 while wsum is 0) */
+	DDouble		w;				/* sum of their weights */
+	DDouble		wv;				/* sum of weight * value */
 } WMeanState;
+
+StaticAssertDecl(sizeof(WMeanState) == 40,
+				 "weighted_mean_state has INTERNALLENGTH 40 in src/sql/38_scoring.sql");
 
 PG_FUNCTION_INFO_V1(cleangov_normalize_score);
 PG_FUNCTION_INFO_V1(cleangov_pct_over);
@@ -35,6 +52,8 @@ PG_FUNCTION_INFO_V1(cleangov_wmean_state_out);
 PG_FUNCTION_INFO_V1(cleangov_wmean_trans);
 PG_FUNCTION_INFO_V1(cleangov_wmean_combine);
 PG_FUNCTION_INFO_V1(cleangov_wmean_final);
+
+static const char *const wmean_kernel = "weighted_mean";
 
 static void
 out_of_range(const char *kernel, const char *what)
@@ -122,21 +141,26 @@ wmean_arg(FunctionCallInfo fcinfo)
 	return memcpy(palloc(sizeof(WMeanState)), s, sizeof(WMeanState));
 }
 
-/* Fold in weight w with mean m (West 1979): stable for large, close values. */
-static void
-wmean_add(WMeanState *s, double w, double m)
+/*
+ * a += (x, xlo): Knuth's TwoSum of the high parts, the low parts added to its
+ * error, then renormalised, so that |lo| <= ulp(hi) / 2 again.
+ */
+static inline void
+dd_add(DDouble *a, double x, double xlo, const char *what)
 {
-	double		wsum;
+	double		s = a->hi + x;
+	double		bp = s - a->hi;
+	double		e = (a->hi - (s - bp)) + (x - bp);
+	double		hi;
 
-	if (w == 0)
-		return;
-	wsum = s->wsum + w;
-	if (isinf(wsum))
-		out_of_range("weighted_mean", "the sum of the weights");
-	s->mean += (w / wsum) * (m - s->mean);
-	if (isinf(s->mean) || isnan(s->mean))
-		out_of_range("weighted_mean", "the mean");
-	s->wsum = wsum;
+	if (unlikely(isinf(s)))
+		out_of_range(wmean_kernel, what);
+	e += a->lo + xlo;
+	hi = s + e;
+	a->lo = e - (hi - s);
+	a->hi = hi;
+	if (unlikely(isinf(hi) || isnan(a->lo)))
+		out_of_range(wmean_kernel, what);
 }
 
 Datum
@@ -155,16 +179,24 @@ cleangov_wmean_trans(PG_FUNCTION_ARGS)
 	}
 	v = PG_GETARG_FLOAT8(1);
 	w = PG_GETARG_FLOAT8(2);
-	cleangov_check_finite(v, "weighted_mean");
-	cleangov_check_finite(w, "weighted_mean");
+	cleangov_check_finite(v, wmean_kernel);
+	cleangov_check_finite(w, wmean_kernel);
 	if (w < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("weighted_mean: weight must not be negative"),
 				 errdetail("The weight was %g.", w)));
 	s = wmean_arg(fcinfo);
-	s->n++;
-	wmean_add(s, w, v);
+	s->n = cleangov_add_count(s->n, 1, wmean_kernel);
+	if (w != 0)
+	{
+		double		wv = w * v;
+
+		if (unlikely(isinf(wv)))
+			out_of_range(wmean_kernel, "weight * value");
+		dd_add(&s->w, w, 0, "the sum of the weights");
+		dd_add(&s->wv, wv, 0, "the sum of weight * value");
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -174,22 +206,24 @@ cleangov_wmean_combine(PG_FUNCTION_ARGS)
 	WMeanState *a = wmean_arg(fcinfo);
 	WMeanState *b = (WMeanState *) PG_GETARG_POINTER(1);
 
-	a->n += b->n;
-	wmean_add(a, b->wsum, b->mean);
+	a->n = cleangov_add_count(a->n, b->n, wmean_kernel);
+	dd_add(&a->w, b->w.hi, b->w.lo, "the sum of the weights");
+	dd_add(&a->wv, b->wv.hi, b->wv.lo, "the sum of weight * value");
 	PG_RETURN_POINTER(a);
 }
 
+/* The mean: the two sums, each rounded once, divided. */
 Datum
 cleangov_wmean_final(PG_FUNCTION_ARGS)
 {
 	WMeanState *s = (WMeanState *) PG_GETARG_POINTER(0);
 
-	if (s->wsum == 0)
+	if (s->w.hi == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(s->mean);
+	PG_RETURN_FLOAT8(cleangov_check_result(s->wv.hi / s->w.hi, wmean_kernel, "the mean"));
 }
 
-/* Text form: n=<n>;w=<sum of weights>;mean=<mean> */
+/* Text form: n=<n>;w=<hi>,<lo>;wv=<hi>,<lo> (the sums of weights and of weight * value) */
 Datum
 cleangov_wmean_state_out(PG_FUNCTION_ARGS)
 {
@@ -198,12 +232,35 @@ cleangov_wmean_state_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "n=" INT64_FORMAT ";w=", s->n);
-	cleangov_append_float8(&buf, s->wsum);
-	appendStringInfoString(&buf, ";mean=");
-	cleangov_append_float8(&buf, s->mean);
+	cleangov_append_float8(&buf, s->w.hi);
+	appendStringInfoChar(&buf, ',');
+	cleangov_append_float8(&buf, s->w.lo);
+	appendStringInfoString(&buf, ";wv=");
+	cleangov_append_float8(&buf, s->wv.hi);
+	appendStringInfoChar(&buf, ',');
+	cleangov_append_float8(&buf, s->wv.lo);
 	PG_RETURN_CSTRING(buf.data);
 }
 
+static DDouble
+read_ddouble(const char **p, const char *tn, const char *input)
+{
+	DDouble		d;
+
+	d.hi = cleangov_read_float8(p, tn, input);
+	cleangov_read_literal(p, ",", tn, input);
+	d.lo = cleangov_read_float8(p, tn, input);
+	/* renormalised: hi is the rounding of hi + lo */
+	if (d.hi + d.lo != d.hi || (d.hi == 0 && d.lo != 0))
+		cleangov_bad_state(tn, input, "a sum whose second part is below half a unit in the last place of the first");
+	return d;
+}
+
+/*
+ * Reads the text form back, and refuses a state no rows could produce: a
+ * negative count or sum of weights, sums without rows, a weighted sum
+ * without weights (rows of weight 0 add nothing to either sum).
+ */
 Datum
 cleangov_wmean_state_in(PG_FUNCTION_ARGS)
 {
@@ -215,11 +272,17 @@ cleangov_wmean_state_in(PG_FUNCTION_ARGS)
 	cleangov_read_literal(&p, "n=", tn, input);
 	s->n = cleangov_read_int64(&p, tn, input);
 	cleangov_read_literal(&p, ";w=", tn, input);
-	s->wsum = cleangov_read_float8(&p, tn, input);
-	cleangov_read_literal(&p, ";mean=", tn, input);
-	s->mean = cleangov_read_float8(&p, tn, input);
+	s->w = read_ddouble(&p, tn, input);
+	cleangov_read_literal(&p, ";wv=", tn, input);
+	s->wv = read_ddouble(&p, tn, input);
 	cleangov_read_end(&p, tn, input);
-	if (s->n < 0 || s->wsum < 0 || (s->wsum == 0 && s->mean != 0))
-		cleangov_read_literal(&p, "(n >= 0, w >= 0, and mean = 0 when w = 0)", tn, input);
+	if (s->n < 0)
+		cleangov_bad_state(tn, input, "a count of rows, 0 or more");
+	if (s->w.hi < 0)
+		cleangov_bad_state(tn, input, "a sum of weights, 0 or more");
+	if (s->n == 0 && s->w.hi != 0)
+		cleangov_bad_state(tn, input, "a sum of weights of 0 for no rows");
+	if (s->w.hi == 0 && s->wv.hi != 0)
+		cleangov_bad_state(tn, input, "a sum of weight * value of 0 when the weights sum to 0");
 	PG_RETURN_POINTER(s);
 }

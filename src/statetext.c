@@ -24,8 +24,12 @@
 #include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 
-static void
-bad_state(const char *type_name, const char *input, const char *what)
+/*
+ * Refuse a state text; what completes "Expected ...".  Also used by the
+ * state types for states that parse but that no data could produce.
+ */
+void
+cleangov_bad_state(const char *type_name, const char *input, const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -51,11 +55,16 @@ cleangov_read_float8(const char **p, const char *type_name, const char *input)
 
 	/* strtod would also accept leading blanks, hex floats, nan and inf */
 	if (!(**p == '-' || (**p >= '0' && **p <= '9')))
-		bad_state(type_name, input, "a finite number");
+		cleangov_bad_state(type_name, input, "a finite number");
 	errno = 0;
 	x = strtod(*p, &end);
-	if (end == *p || errno == ERANGE || isnan(x) || isinf(x))
-		bad_state(type_name, input, "a finite number");
+
+	/*
+	 * ERANGE also comes with a subnormal result, which the output writes and
+	 * must read back; refuse only an underflow to 0 or an overflow.
+	 */
+	if (end == *p || isnan(x) || isinf(x) || (errno == ERANGE && x == 0))
+		cleangov_bad_state(type_name, input, "a finite number");
 	*p = end;
 	return x;
 }
@@ -67,11 +76,11 @@ cleangov_read_int64(const char **p, const char *type_name, const char *input)
 	long long	v;
 
 	if (!(**p == '-' || (**p >= '0' && **p <= '9')))
-		bad_state(type_name, input, "an integer");
+		cleangov_bad_state(type_name, input, "an integer");
 	errno = 0;
 	v = strtoll(*p, &end, 10);
 	if (end == *p || errno == ERANGE)
-		bad_state(type_name, input, "an integer");
+		cleangov_bad_state(type_name, input, "an integer");
 	*p = end;
 	return (int64) v;
 }
@@ -85,7 +94,7 @@ cleangov_read_literal(const char **p, const char *literal, const char *type_name
 	{
 		char	   *what = psprintf("\"%s\"", literal);
 
-		bad_state(type_name, input, what);
+		cleangov_bad_state(type_name, input, what);
 	}
 	*p += len;
 }
@@ -94,5 +103,5 @@ void
 cleangov_read_end(const char **p, const char *type_name, const char *input)
 {
 	if (**p != '\0')
-		bad_state(type_name, input, "the end of the value");
+		cleangov_bad_state(type_name, input, "the end of the value");
 }

@@ -155,6 +155,18 @@ bucket_of(DateADT d, StreakStep st)
 	}
 }
 
+/*
+ * The buckets dates can map to with step st: those of the first and the
+ * last date PostgreSQL accepts.  A state is checked against them on input,
+ * so the run arithmetic (end + 1, end - start + 1) cannot overflow.
+ */
+static void
+bucket_range(StreakStep st, int64 *lo, int64 *hi)
+{
+	*lo = bucket_of((DateADT) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE), st);
+	*hi = bucket_of((DateADT) (DATE_END_JULIAN - 1 - POSTGRES_EPOCH_JDATE), st);
+}
+
 static StreakState *
 streak_alloc(int32 capacity, StreakStep st)
 {
@@ -409,8 +421,10 @@ cleangov_streak_state_in(PG_FUNCTION_ARGS)
 	int64		width;
 	int64		latest;
 	StreakState *s;
-	int32		cap;
+	int64		cap;
 	const char *q;
+	int64		lo,
+				hi;
 
 	width = cleangov_read_int64(&p, tn, input);
 	if (strncmp(p, " day;", 5) == 0)
@@ -426,12 +440,18 @@ cleangov_streak_state_in(PG_FUNCTION_ARGS)
 	latest = cleangov_read_int64(&p, tn, input);
 	cleangov_read_literal(&p, ";runs=", tn, input);
 
+	bucket_range(st, &lo, &hi);
+	if (latest < lo || latest > hi)
+		cleangov_bad_state(tn, input, "a latest bucket that a date maps to");
+
 	/* one run per comma, plus one */
 	cap = 1;
 	for (q = p; *q; q++)
 		if (*q == ',')
 			cap++;
-	s = streak_alloc(cap, st);
+	if (cap > STREAK_MAX_RUNS)
+		cleangov_bad_state(tn, input, "fewer runs");
+	s = streak_alloc((int32) cap, st);
 	s->latest = latest;
 	while (*p != '\0')
 	{
@@ -443,8 +463,11 @@ cleangov_streak_state_in(PG_FUNCTION_ARGS)
 		a = cleangov_read_int64(&p, tn, input);
 		cleangov_read_literal(&p, ":", tn, input);
 		b = cleangov_read_int64(&p, tn, input);
-		/* runs are ordered, disjoint, not adjacent, and end by the latest bucket */
-		if (a > b || b > latest ||
+		/*
+		 * Runs are ordered, disjoint, not adjacent, and within the buckets of
+		 * dates up to the latest one (so end + 1 below cannot overflow).
+		 */
+		if (a < lo || a > b || b > latest ||
 			(s->nruns > 0 && a <= RUN_END(s, s->nruns - 1) + 1))
 			cleangov_read_literal(&p, "(ordered, disjoint, non-adjacent runs ending by the latest bucket)", tn, input);
 		RUN_START(s, s->nruns) = a;
