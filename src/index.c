@@ -30,6 +30,8 @@
  */
 #include "cleangov.h"
 
+#include <float.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -258,6 +260,40 @@ typedef struct IndexTree
 	char	   *key;
 } IndexTree;
 
+/*
+ * Weights so large that their sum, or a weight times a score of 100,
+ * overflows would turn every mean into Inf / Inf = NaN.  Only the ratios of
+ * weights matter, so such weights are divided by the largest one; a weight
+ * that this leaves at zero (weights more than the float8 range apart) is
+ * refused rather than silently dropped.
+ */
+static void
+index_tree_scale(IndexTree *t)
+{
+	double		sum = 0.0;
+	double		max = 0.0;
+	int			i;
+
+	for (i = 0; i < t->n; i++)
+	{
+		sum += t->weight[i];
+		if (t->weight[i] > max)
+			max = t->weight[i];
+	}
+	if (sum <= DBL_MAX / 100.0)
+		return;
+	for (i = 0; i < t->n; i++)
+	{
+		t->weight[i] /= max;
+		if (!(t->weight[i] >= DBL_MIN))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("index_tree: weight of node %d is too small beside the largest weight", i + 1),
+					 errdetail("The weights %g and %g differ by more than the range of float8.", t->weight[i] * max, max),
+					 errhint("Give weights of comparable magnitude (only their ratios matter).")));
+	}
+}
+
 static IndexTree *
 index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 {
@@ -332,23 +368,7 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 		if (p[i] > 0)
 			t->is_leaf[p[i] - 1] = false;
 	}
-	/*
-	 * Every sum of weights below is at most the total, and every sum of
-	 * weight * score at most 100 times it: a finite 100 * total keeps every
-	 * score and contribution finite (a NaN composite otherwise).
-	 */
-	{
-		double		total = 0.0;
-
-		for (i = 0; i < n; i++)
-			total += t->weight[i];
-		if (isinf(100.0 * total))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("index_tree: the weights add up to more than float8 can hold"),
-					 errdetail("100 times the sum of the weights must be finite."),
-					 errhint("Scale the weights down; only their ratios matter.")));
-	}
+	index_tree_scale(t);
 	t->n_leaves = 0;
 	for (i = 0; i < n; i++)
 		if (t->is_leaf[i])

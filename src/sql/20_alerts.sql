@@ -178,7 +178,7 @@ BEGIN
 
   -- Misuse is refused before anything is written, naming the first bad hit.
   SELECT h.ord, h.rule_code, h.subject_kind, h.subject_key, h.level, r.rule_code AS known,
-         r.scheme_code, s.levels
+         r.scheme_code, s.levels, h.value, h.threshold
     INTO bad
     FROM unnest(hits) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
                                            threshold, level, evidence, source_table, source_key, ord)
@@ -187,6 +187,7 @@ BEGIN
    WHERE h.rule_code IS NULL OR h.subject_kind IS NULL OR h.subject_key IS NULL
       OR r.rule_code IS NULL
       OR (h.level IS NOT NULL AND s.levels IS NOT NULL AND h.level <> ALL (s.levels))
+      OR h.value IN ('NaN', 'Infinity', '-Infinity') OR h.threshold IN ('NaN', 'Infinity', '-Infinity')
    ORDER BY h.ord
    LIMIT 1;
   IF FOUND THEN
@@ -196,6 +197,14 @@ BEGIN
              WHEN bad.subject_kind IS NULL THEN 'subject_kind' ELSE 'subject_key' END
         USING ERRCODE = 'null_value_not_allowed',
               HINT = 'rule_code, subject_kind and subject_key are required in every hit.';
+    ELSIF bad.value IN ('NaN', 'Infinity', '-Infinity') OR bad.threshold IN ('NaN', 'Infinity', '-Infinity') THEN
+      -- a NaN or infinite number is bad data or a degenerate computation: it
+      -- neither becomes an alert nor vanishes (doc/alerts.md, "Numbers")
+      RAISE EXCEPTION 'hit % of rule "%" (subject %) has a non-finite %: %', bad.ord, bad.rule_code, bad.subject_key,
+        CASE WHEN bad.value IN ('NaN', 'Infinity', '-Infinity') THEN 'value' ELSE 'threshold' END,
+        CASE WHEN bad.value IN ('NaN', 'Infinity', '-Infinity') THEN bad.value ELSE bad.threshold END
+        USING ERRCODE = 'numeric_value_out_of_range',
+              HINT = 'Correct the source row (a NaN or infinite amount), or make the rule skip such rows explicitly.';
     ELSIF bad.known IS NULL THEN
       RAISE EXCEPTION 'rule "%" does not exist', bad.rule_code
         USING ERRCODE = 'undefined_object',
@@ -332,7 +341,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.raise_alerts(@extschema@.hit[]) IS
-  'The one entry point that raises or refreshes alerts, set-based: one INSERT ... ON CONFLICT for the whole array, events in the same statement. Returns (alert_id, action) with action raised | refreshed | unchanged; hits of disabled rules and green hits return nothing. Raises 42704 for an unknown rule, 22004 for a NULL rule_code/subject_kind/subject_key, 22023 for a level outside the rule''s scheme. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that callers need no write access to the alert tables.';
+  'The one entry point that raises or refreshes alerts, set-based: one INSERT ... ON CONFLICT for the whole array, events in the same statement. Returns (alert_id, action) with action raised | refreshed | unchanged; hits of disabled rules and green hits return nothing. Raises 42704 for an unknown rule, 22004 for a NULL rule_code/subject_kind/subject_key, 22023 for a level outside the rule''s scheme, 22003 for a NaN or infinite value or threshold (nothing is written). Volatile because it writes alerts; parallel unsafe because it writes; security definer so that callers need no write access to the alert tables.';
 
 CREATE FUNCTION @extschema@.raise_alert(rule_code text, subject_kind text, subject_key text, unit_code text,
                                         period text DEFAULT '', value float8 DEFAULT NULL,
@@ -348,4 +357,4 @@ CREATE FUNCTION @extschema@.raise_alert(rule_code text, subject_kind text, subje
     FROM @extschema@.raise_alerts(ARRAY[ROW($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)::@extschema@.hit]) r
 $$;
 COMMENT ON FUNCTION @extschema@.raise_alert(text, text, text, text, text, float8, float8, @extschema@.level, jsonb, text, text) IS
-  'Single-hit wrapper of raise_alerts(): the alert id raised, refreshed or unchanged; NULL when the rule is disabled or the hit is green. Volatile because it writes alerts; parallel unsafe because it writes.';
+  'Single-hit wrapper of raise_alerts(): the alert id raised, refreshed or unchanged; NULL when the rule is disabled or the hit is green; a NaN or infinite value or threshold is refused (22003). Volatile because it writes alerts; parallel unsafe because it writes.';

@@ -162,7 +162,7 @@ BEGIN
              coalesce(%5$s, false) AS fiscally_paid
         FROM %1$s
     ), pay AS MATERIALIZED (
-      SELECT s.idn, count(*) AS n, sum(s.amount)::float8 AS total, min(s.payment_id) AS first_payment,
+      SELECT s.idn, count(*) AS n, sum(s.amount::numeric) AS total, min(s.payment_id) AS first_payment,
              array_agg(DISTINCT s.programme) AS programmes
         FROM (SELECT @extschema@.cn_id_try_normalize(recipient_id::text) AS idn, payment_id::text AS payment_id,
                      amount, %6$s::text AS programme
@@ -258,19 +258,22 @@ BEGIN
         FROM @extschema@.relation_paths($1, (SELECT array_agg(person_id) FROM o), $2, $3) rp
        WHERE rp.target_type = 'enterprise'
          AND rp.path_kinds[1] IN (SELECT kind FROM @extschema@.relation_kind WHERE category = 'kinship')
-       ORDER BY rp.source_id, rp.target_id, rp.hops, rp.nodes
+       -- a total order: two paths through the same people may differ in
+       -- the kinds of their relations (legal_rep and shareholder of one firm)
+       ORDER BY rp.source_id, rp.target_id, rp.hops, rp.nodes, rp.path_kinds
     ), c AS (
       SELECT DISTINCT ON (f.official_id, ct.contract_id::text)
              f.official_id, ct.contract_id::text AS contract_id, ct.supplier_id::text AS supplier_id,
-             %5$s::float8 AS amount,
+             %5$s::numeric AS amount,
              (ct.buyer_id::text = o.unit_code OR %6$s::text = o.unit_code)
                AND EXISTS (SELECT FROM unnest(o.domains) d WHERE left(ct.item_class::text, length(d)) = d) AS inside
         FROM firm f
         JOIN o ON o.person_id = f.official_id
         JOIN %4$s ct ON ct.supplier_id::text = f.enterprise_id
-       ORDER BY f.official_id, ct.contract_id::text
+       ORDER BY f.official_id, ct.contract_id::text, ct.supplier_id::text, inside DESC, amount
     ), per AS (
       SELECT c.official_id, count(*) AS n, count(*) FILTER (WHERE c.inside) AS n_inside,
+             -- numeric sums: exact, so the same whatever the order of addition
              sum(c.amount) AS amount, sum(c.amount) FILTER (WHERE c.inside) AS amount_inside,
              jsonb_agg(c.contract_id ORDER BY c.contract_id) FILTER (WHERE c.inside) AS inside,
              jsonb_agg(c.contract_id ORDER BY c.contract_id) FILTER (WHERE NOT c.inside) AS outside,
@@ -397,16 +400,16 @@ BEGIN
              length(person_id::text) AS klen
         FROM %1$s
     ), id_group AS (     -- one identity number under several names
-      SELECT idn, (array_agg(person_id ORDER BY klen, person_id))[1] AS first_id,
-             (array_agg(name ORDER BY klen, person_id))[1] AS first_name,
-             jsonb_agg(person_id ORDER BY klen, person_id) AS ids
+      SELECT idn, (array_agg(person_id ORDER BY klen, person_id, name))[1] AS first_id,
+             (array_agg(name ORDER BY klen, person_id, name))[1] AS first_name,
+             jsonb_agg(person_id ORDER BY klen, person_id, name) AS ids
         FROM p WHERE idn IS NOT NULL
        GROUP BY idn HAVING count(DISTINCT name) > 1
     ), person_group AS ( -- one person under several identity numbers
       SELECT name, sex, birth_date, phone,
-             (array_agg(person_id ORDER BY klen, person_id))[1] AS first_id,
-             (array_agg(idn ORDER BY klen, person_id))[1] AS first_idn,
-             jsonb_agg(person_id ORDER BY klen, person_id) AS ids
+             (array_agg(person_id ORDER BY klen, person_id, idn))[1] AS first_id,
+             (array_agg(idn ORDER BY klen, person_id, idn))[1] AS first_idn,
+             jsonb_agg(person_id ORDER BY klen, person_id, idn) AS ids
         FROM p
        WHERE idn IS NOT NULL AND phone IS NOT NULL AND birth_date IS NOT NULL AND name <> ''
        GROUP BY name, sex, birth_date, phone HAVING count(DISTINCT idn) > 1

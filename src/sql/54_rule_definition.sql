@@ -64,16 +64,49 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.rule_exemption', '');
 
 -- Period of a hit as an integer on the streak's step, so that consecutive
 -- periods differ by one: 'YYYY-MM' on 'month', 'YYYY' on 'year', a date on 'day'.
+-- False for a period text of the step's form that names no real period.
+CREATE FUNCTION @extschema@.period_possible(period text, step text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE
+  WHEN step = 'month' AND period ~ '^\d{4}-\d{2}' THEN substr(period, 6, 2)::int BETWEEN 1 AND 12
+  WHEN step = 'day' AND period ~ '^\d{4}-\d{2}-\d{2}' THEN
+    substr(period, 1, 4)::int >= 1 AND substr(period, 6, 2)::int BETWEEN 1 AND 12
+    AND substr(period, 9, 2)::int BETWEEN 1 AND
+        extract(day FROM make_date(greatest(substr(period, 1, 4)::int, 1), least(greatest(substr(period, 6, 2)::int, 1), 12), 1)
+                         + interval '1 month - 1 day')::int
+  ELSE true
+END;
+COMMENT ON FUNCTION @extschema@.period_possible(text, text) IS
+  'False for a period of the step''s form (month: YYYY-MM, day: YYYY-MM-DD) that is no real period: month 00 or 13, day 00 or after the month''s last, year 0000 of a day; true otherwise (also for text not of the form, which period_ordinal maps to NULL).';
+
+-- The error of an impossible period; called only on the error path.
+CREATE FUNCTION @extschema@.refuse_period(period text, step text) RETURNS int
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  RAISE EXCEPTION 'period "%" is not a real %', period, step
+    USING ERRCODE = 'invalid_datetime_format',
+          HINT = 'Months are 01 to 12 and days exist in their month: 2024-03, 2024-02-29.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refuse_period(text, text) IS
+  'Raises 22007 for a period text that has the form of the step but names no real period; never returns. Immutable: it depends on its arguments only.';
+
 CREATE FUNCTION @extschema@.period_ordinal(period text, step text)
 RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE
+  -- of the form but impossible (2024-13, 2024-02-30): refused, never mapped
+  -- onto another period (2024-13 is not 2025-01)
+  WHEN NOT @extschema@.period_possible(period, step) THEN @extschema@.refuse_period(period, step)
   WHEN step = 'month' AND period ~ '^\d{4}-\d{2}' THEN substr(period, 1, 4)::int * 12 + substr(period, 6, 2)::int - 1
   WHEN step = 'year' AND period ~ '^\d{4}' THEN substr(period, 1, 4)::int
-  WHEN step = 'day' AND period ~ '^\d{4}-\d{2}-\d{2}' THEN period::date - date '2000-01-01'
+  WHEN step = 'day' AND period ~ '^\d{4}-\d{2}-\d{2}' THEN substr(period, 1, 10)::date - date '2000-01-01'
 END;
 COMMENT ON FUNCTION @extschema@.period_ordinal(text, text) IS
-  'Position of a period on a step (month: YYYY-MM, year: YYYY, day: YYYY-MM-DD) such that consecutive periods differ by 1; NULL for a period not of that form (it joins no streak).';
+  'Position of a period on a step (month: YYYY-MM, year: YYYY, day: YYYY-MM-DD, each possibly followed by more text) such that consecutive periods differ by 1; NULL for a period not of that form (it joins no streak); 22007 for one of the form that is no real period (month 00 or 13, day 2024-02-30, year 0000 of a day).';
 
 -- Working days (Monday to Friday) after date a up to and including date b;
 -- public holidays are not known and count as working days.

@@ -115,7 +115,8 @@ f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (OR
         FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        coalesce({max_d}::float8, f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers, 'q1', f.q1, 'q3', f.q3) AS evidence
+       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers,
+                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
   FROM d LEFT JOIN f ON f.method IS NOT DISTINCT FROM d.method
  WHERE CASE WHEN {max_d}::float8 IS NOT NULL THEN d.d <= {max_d}::float8
             ELSE f.q3 > f.q1 AND d.d <= f.q1 - {k} * (f.q3 - f.q1) END$$, NULL),
@@ -141,7 +142,8 @@ f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (OR
         FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers, 'q1', f.q1, 'q3', f.q3) AS evidence
+       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers,
+                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
   FROM d JOIN f ON f.method IS NOT DISTINCT FROM d.method
  WHERE f.q3 > f.q1 AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R025', 'set', $$
@@ -156,7 +158,8 @@ f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ratio) AS q1, percenti
              percentile_cont(0.75) WITHIN GROUP (ORDER BY bids) AS bids_p75 FROM p)
 SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.ratio AS value,
        (f.q1 - {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('valid_bids', p.bids, 'bids_p75', f.bids_p75, 'q1', f.q1, 'q3', f.q3) AS evidence
+       jsonb_build_object('valid_bids', p.bids, 'bids_p75', @extschema@.round_sig(f.bids_p75),
+                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
   FROM p CROSS JOIN f
  WHERE f.q3 > f.q1 AND p.ratio <= f.q1 - {k} * (f.q3 - f.q1) AND p.bids >= f.bids_p75$$, NULL),
  ('R028', 'set', $$
@@ -192,7 +195,7 @@ SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::fl
  ('R036', 'set', $$
 WITH l AS (
   SELECT DISTINCT ON (b.tender_id) b.tender_id, b.bidder_id, b.amount, b.status
-    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC, b.bidder_id)
+    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC, b.bidder_id, b.status, b.bid_id)
 SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, l.amount::float8 AS value,
        jsonb_build_object('lowest_bidder', l.bidder_id, 'lowest_bid', l.amount) AS evidence
   FROM cleangov_bound.tender t JOIN l ON l.tender_id = t.tender_id AND l.status = 'disqualified'
@@ -209,7 +212,7 @@ WITH p AS (
 f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ratio) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY ratio) AS q3 FROM p)
 SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.ratio AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('bids', p.bids, 'tenders', p.tenders, 'q1', f.q1, 'q3', f.q3) AS evidence
+       jsonb_build_object('bids', p.bids, 'tenders', p.tenders, 'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
   FROM p CROSS JOIN f
  WHERE f.q3 > f.q1 AND p.ratio >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R044', 'set', $$
@@ -244,7 +247,8 @@ f AS (SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY classes) AS q1, percen
         FROM p WHERE p.awarded >= {min_awards})
 SELECT p.supplier_id AS subject_key, NULL::text AS unit_code, '' AS period, p.classes::float8 AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('classes', p.classes, 'awarded_tenders', p.awarded, 'q1', f.q1, 'q3', f.q3) AS evidence
+       jsonb_build_object('classes', p.classes, 'awarded_tenders', p.awarded,
+                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
   FROM p CROSS JOIN f
  WHERE f.q3 > f.q1 AND p.classes >= f.q3 + {k} * (f.q3 - f.q1)$$, NULL),
  ('R055', 'set', $$
@@ -261,7 +265,12 @@ WITH s AS (
     FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
    WHERE b.status IS DISTINCT FROM 'disqualified' AND t.status IS DISTINCT FROM 'cancelled'
    GROUP BY b.tender_id, t.method HAVING count(*) >= {min_bids}),
-v AS (SELECT s.tender_id, s.method, (s.x).n, (s.x).cv, ln(nullif((s.x).cv, 0)) AS ln_cv, (s.x).kurtosis, (s.x).rd FROM s),
+-- the screens are float sums over the bids, whose last bits depend on the
+-- order of combination: rounded here, so that the fences and the evidence
+-- see the same numbers under every plan (doc/rules.md, "Determinism")
+r AS (SELECT s.tender_id, s.method, (s.x).n, @extschema@.round_sig((s.x).cv) AS cv,
+             @extschema@.round_sig((s.x).kurtosis) AS kurtosis, @extschema@.round_sig((s.x).rd) AS rd FROM s),
+v AS (SELECT r.*, ln(nullif(r.cv, 0)) AS ln_cv FROM r),
 f AS (
   SELECT v.method, percentile_cont(0.25) WITHIN GROUP (ORDER BY ln_cv) AS cv_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY ln_cv) AS cv_q3,
          percentile_cont(0.25) WITHIN GROUP (ORDER BY kurtosis) AS ku_q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY kurtosis) AS ku_q3,
@@ -292,10 +301,10 @@ w AS (
   HAVING count(*) >= 2 AND sum(o.amount) >= {limit})
 SELECT DISTINCT ON (w.buyer_id, w.supplier_id) w.buyer_id || '/' || w.supplier_id AS subject_key, w.unit_code, '' AS period,
        w.total::float8 AS value, jsonb_build_object('contracts', w.contracts, 'parts', w.parts, 'total', w.total) AS evidence
-  FROM w ORDER BY w.buyer_id, w.supplier_id, w.total DESC, w.signed_at, w.first_id$$, 'limit'),
+  FROM w ORDER BY w.buyer_id, w.supplier_id, w.total DESC, w.signed_at, w.first_id, w.unit_code$$, 'limit'),
  ('PROC_FREQUENT_CHANGES', 'set', $$
 SELECT c.contract_id AS subject_key, c.unit_code, '' AS period, count(*)::float8 AS value,
-       jsonb_build_object('changes', count(*), 'amount_delta', sum(x.amount_delta), 'kinds', jsonb_agg(x.kind ORDER BY x.changed_at, x.change_id)) AS evidence
+       jsonb_build_object('changes', count(*), 'amount_delta', sum(x.amount_delta), 'kinds', jsonb_agg(x.kind ORDER BY x.changed_at, x.change_id, x.kind)) AS evidence
   FROM cleangov_bound.contract_change x JOIN cleangov_bound.contract c ON c.contract_id = x.contract_id
  GROUP BY c.contract_id, c.unit_code
 HAVING count(*) >= {min_changes}$$, 'min_changes'),

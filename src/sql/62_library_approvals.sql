@@ -52,6 +52,7 @@ d AS MATERIALIZED (
     FROM m)
 SELECT p.penalty_id AS subject_key, p.unit_code, '' AS period,
        (0.6745 * (p.amount - d.med) / d.mad)::float8 AS value, {z}::float8 AS threshold,
-       jsonb_build_object('violation_type', p.violation_type, 'amount', p.amount, 'median', d.med, 'mad', d.mad, 'peers', d.n) AS evidence
+       jsonb_build_object('violation_type', p.violation_type, 'amount', p.amount, 'median', @extschema@.round_sig(d.med),
+                          'mad', @extschema@.round_sig(d.mad), 'peers', d.n) AS evidence
   FROM cleangov_bound.penalty p JOIN d ON d.violation_type = p.violation_type
  WHERE d.mad > 0 AND abs(0.6745 * (p.amount - d.med) / d.mad) > {z}$$);

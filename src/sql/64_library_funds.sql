@@ -47,8 +47,8 @@ SELECT f.filing_id AS subject_key, f.unit_code, '' AS period, count(*)::float8 A
  ('FUND_BENFORD', 'set', $$
 WITH b AS (
   SELECT e.unit_code, @extschema@.benford(e.amount) AS x FROM cleangov_bound.expense e GROUP BY e.unit_code)
-SELECT b.unit_code AS subject_key, b.unit_code, '' AS period, (b.x).mad AS value,
-       jsonb_build_object('n', (b.x).n, 'conformity', (b.x).conformity, 'chi2', (b.x).chi2, 'p_value', (b.x).p_value,
-                          'observed', (b.x).observed) AS evidence
+SELECT b.unit_code AS subject_key, b.unit_code, '' AS period, @extschema@.round_sig((b.x).mad) AS value,
+       jsonb_build_object('n', (b.x).n, 'conformity', (b.x).conformity, 'chi2', @extschema@.round_sig((b.x).chi2),
+                          'p_value', @extschema@.round_sig((b.x).p_value), 'observed', @extschema@.round_sig((b.x).observed)) AS evidence
   FROM b WHERE (b.x).n > {min_n} AND (b.x).mad > {mad} AND (b.x).p_value < {p}$$);
 UPDATE @extschema@.rule_definition SET threshold_key = 'mad' WHERE rule_code = 'FUND_BENFORD';

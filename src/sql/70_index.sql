@@ -84,12 +84,13 @@ COMMENT ON TABLE @extschema@.indicator_value IS
 CREATE FUNCTION @extschema@.period_kind(period text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$
-  SELECT CASE WHEN period ~ '^[0-9]{4}$' THEN 'year'
+  SELECT CASE WHEN left(period, 4) = '0000' THEN NULL   -- there is no year 0
+              WHEN period ~ '^[0-9]{4}$' THEN 'year'
               WHEN period ~ '^[0-9]{4}-Q[1-4]$' THEN 'quarter'
               WHEN period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN 'month' END
 $$;
 COMMENT ON FUNCTION @extschema@.period_kind(text) IS
-  'Kind of a period text: year (2024), quarter (2024-Q2), month (2024-03); NULL for anything else.';
+  'Kind of a period text: year (2024), quarter (2024-Q2), month (2024-03, months 01 to 12); NULL for anything else (year 0000 and month 13 included), which the callers refuse with 22007.';
 
 CREATE FUNCTION @extschema@.period_range(period text) RETURNS daterange
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

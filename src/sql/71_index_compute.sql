@@ -161,15 +161,22 @@ CREATE FUNCTION @extschema@.index_normalize(value float8, method text, higher_is
   RETURNS float8
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$
-  SELECT CASE method
+  -- NaN compares above every number in PostgreSQL, so least() would clamp
+  -- a NaN to the best score: every number is refused unless finite (22003).
+  SELECT CASE WHEN 'NaN' IN (value, worst, best, target) OR 'Infinity' IN (value, worst, best, target)
+                   OR '-Infinity' IN (value, worst, best, target)
+              THEN @extschema@.refuse_nonfinite(
+                     (SELECT x FROM unnest(ARRAY[value, worst, best, target]) x
+                       WHERE x IN ('NaN', 'Infinity', '-Infinity') LIMIT 1), 'index_normalize')
+              ELSE CASE method
     WHEN 'bounds' THEN greatest(0.0, least(100.0, 100.0 * (value - worst) / (best - worst)))
     WHEN 'target' THEN CASE WHEN higher_is = 'safer' THEN greatest(0.0, least(100.0, 100.0 * value / target))
                             WHEN value <= target THEN 100.0
                             ELSE 100.0 * target / value END
-  END
+  END END
 $$;
 COMMENT ON FUNCTION @extschema@.index_normalize(float8, text, text, float8, float8, float8) IS
-  'Score 0-100 of a value: bounds = 100 (value - worst) / (best - worst) clamped to 0..100; target = 100 min(1, value / target) when higher is safer, 100 min(1, target / value) when higher is riskier.';
+  'Score 0-100 of a value: bounds = 100 (value - worst) / (best - worst) clamped to 0..100; target = 100 min(1, value / target) when higher is safer, 100 min(1, target / value) when higher is riskier. A NaN or infinite value or bound is refused (22003).';
 
 -- The SQL of the raw values of a kind's leaves with the given methods:
 -- (period, subject_key, pos = leaf number, value, method, higher_is, worst,
@@ -387,7 +394,8 @@ DECLARE
   hits @extschema@.hit[];
 BEGIN
   SELECT array_agg(ROW(CASE s.subject_kind WHEN 'unit' THEN 'IDX_UNIT_BAND' ELSE 'IDX_PERSON_BAND' END,
-                       s.subject_kind, s.subject_key, s.unit_code, s.period, s.composite, NULL::float8, s.level,
+                       s.subject_kind, s.subject_key, s.unit_code, s.period, @extschema@.round_sig(s.composite),
+                       NULL::float8, s.level,
                        jsonb_build_object(
                          'framework', s.framework_code,
                          'composite', round(s.composite::numeric, 2),
