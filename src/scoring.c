@@ -20,6 +20,8 @@
  */
 #include "cleangov.h"
 
+#include <float.h>
+
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
@@ -192,8 +194,19 @@ cleangov_wmean_trans(PG_FUNCTION_ARGS)
 	{
 		double		wv = w * v;
 
-		if (unlikely(isinf(wv)))
-			out_of_range(wmean_kernel, "weight * value");
+		/*
+		 * An overflow, and an underflow that would lose the digits of the
+		 * product (weight 1e-300, value 1e-300: the mean would come out 0),
+		 * are refused; only the ratios of the weights matter, so scaling
+		 * them avoids both.
+		 */
+		if (unlikely(isinf(wv) || w < DBL_MIN || (fabs(wv) < DBL_MIN && v != 0)))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("weighted_mean: weight * value is out of range"),
+					 errdetail("Weight %g times value %g %s float8.", w, v,
+							   isinf(wv) ? "overflows" : "underflows"),
+					 errhint("Scale the weights; only their ratios matter.")));
 		dd_add(&s->w, w, 0, "the sum of the weights");
 		dd_add(&s->wv, wv, 0, "the sum of weight * value");
 	}

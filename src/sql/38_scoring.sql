@@ -40,7 +40,7 @@ CREATE FUNCTION @extschema@.weighted_mean_trans(@extschema@.weighted_mean_state,
   AS 'MODULE_PATHNAME', 'cleangov_wmean_trans'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.weighted_mean_trans(@extschema@.weighted_mean_state, float8, float8) IS
-  'Transition function of weighted_mean: skips rows whose value or weight is NULL; negative weight 22023; NaN or infinity, weight * value or a sum beyond float8, or more than 2^63 - 1 rows 22003.';
+  'Transition function of weighted_mean: skips rows whose value or weight is NULL; negative weight 22023; NaN or infinity, a subnormal weight, weight * value that overflows or underflows, a sum beyond float8, or more than 2^63 - 1 rows 22003.';
 
 CREATE FUNCTION @extschema@.weighted_mean_combine(@extschema@.weighted_mean_state, @extschema@.weighted_mean_state)
   RETURNS @extschema@.weighted_mean_state

@@ -5,7 +5,7 @@
 -- or infinite (22003 instead); weighted_mean does not depend on the order of
 -- the rows or on the plan.
 BEGIN;
-SELECT plan(51);
+SELECT plan(54);
 
 -- 1. NULL states: the transition functions that are not STRICT start a state.
 SELECT is(cleangov.benford_transfn(NULL, 1::numeric)::text, '(first,0,0,{1,0,0,0,0,0,0,0,0})',
@@ -135,7 +135,7 @@ SELECT is((SELECT count(*) FROM (SELECT t % 13 g, cleangov.benford_partial(price
 SELECT throws_ok($$SELECT cleangov.bid_screens(x) FROM unnest('{50,4.9e-324}'::float8[]) x$$, '22003', NULL,
                  'bid_screens: a subnormal price is refused (its d would be infinite)');
 SELECT throws_ok($$SELECT cleangov.bid_screens(x) FROM unnest('{1e300,1e-50,1e299}'::float8[]) x$$, '22003', NULL,
-                 'bid_screens: a screen beyond float8 (d = 1e350) is refused');
+                 'bid_screens: bids whose moments overflow float8 (1e300 over 1e-50) are refused');
 SELECT is((SELECT (cleangov.bid_screens(x)).d FROM unnest('{0,1e-50}'::float8[]) x), NULL::float8,
           'bid_screens: a zero lowest bid still gives d NULL');
 SELECT is((cleangov.index_tree('{0,0}', '{1e308,1e308}', '{50,70}')).composite, 60::float8,
@@ -146,6 +146,10 @@ SELECT ok((SELECT p BETWEEN 0 AND 1 FROM cleangov.chi2_p(2e9, 2000000000) p),
           'chi2_p: a p-value within 0 .. 1 for a huge df');
 SELECT throws_ok($$SELECT cleangov.weighted_mean(v, w) FROM (VALUES (1e300, 1e300)) t(v, w)$$, '22003', NULL,
                  'weighted_mean: a weighted value beyond float8 is refused');
+SELECT throws_ok($$SELECT cleangov.weighted_mean(v, w) FROM (VALUES (1e-300, 1e-300), (1, 1)) t(v, w)$$, '22003', NULL,
+                 'weighted_mean: a weighted value that underflows is refused (the mean would lose it)');
+SELECT ok((SELECT abs(cleangov.weighted_mean(v, w) - 2 / 3::float8) < 1e-15 FROM (VALUES (0, 5e-300), (4, 1e-300)) t(v, w)),
+          'weighted_mean: tiny weights that keep their digits still work');
 
 -- 7. weighted_mean: the same bits whatever the order of the rows and the plan.
 CREATE TABLE public.cg_hardening_wm AS
@@ -176,16 +180,26 @@ SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL parallel_leader_participation = off;
-SELECT matches(pg_temp.plan_of('SELECT g, cleangov.weighted_mean(v, w) FROM public.cg_hardening_wm GROUP BY g'),
+-- The parallel results go to temporary tables by CREATE TABLE AS, which runs
+-- its query in parallel (a query that also read a temporary table could not).
+SELECT matches(pg_temp.plan_of('CREATE TEMP TABLE wm_parallel AS
+                                SELECT g, cleangov.weighted_mean(v, w) AS m FROM public.cg_hardening_wm GROUP BY g'),
                'Partial', 'weighted_mean runs as a parallel aggregate');
-SELECT is((SELECT count(*) FROM wm_serial s
-             JOIN (SELECT g, cleangov.weighted_mean(v, w) AS m FROM public.cg_hardening_wm GROUP BY g) p USING (g)
+CREATE TEMP TABLE wm_parallel AS
+  SELECT g, cleangov.weighted_mean(v, w) AS m FROM public.cg_hardening_wm GROUP BY g;
+SELECT is((SELECT count(*) FROM wm_serial s JOIN wm_parallel p USING (g)
             WHERE float8send(s.m) = float8send(p.m)), 4::bigint,
           'weighted_mean: a parallel plan gives the bits of the serial plan');
 SELECT is((SELECT float8send(m) FROM wm_serial WHERE g = 0),
           (SELECT float8send(cleangov.weighted_mean(v, w ORDER BY id DESC)) FROM public.cg_hardening_wm WHERE g = 0),
           'weighted_mean: a group in reversed order gives the bits of the serial plan');
-SELECT matches(pg_temp.plan_of($q$SELECT g, (cleangov.bid_screens(abs(v) + 1e6)).* FROM public.cg_hardening_wm GROUP BY g$q$),
+SELECT is((SELECT float8send(cleangov.weighted_mean_merge(s::text::cleangov.weighted_mean_state))
+             FROM (SELECT id % 10, cleangov.weighted_mean_partial(v, w) s FROM public.cg_hardening_wm
+                    WHERE g = 0 GROUP BY 1) x),
+          (SELECT float8send(m) FROM wm_serial WHERE g = 0),
+          'weighted_mean_merge of partial states shipped as text gives the bits of weighted_mean');
+SELECT matches(pg_temp.plan_of($q$CREATE TEMP TABLE bs_parallel AS
+    SELECT g, (cleangov.bid_screens(abs(v) + 1e6)).* FROM public.cg_hardening_wm GROUP BY g$q$),
                'Partial', 'bid_screens runs as a parallel aggregate (partial states combined)');
 CREATE TEMP TABLE bs_parallel AS
   SELECT g, (cleangov.bid_screens(abs(v) + 1e6)).* FROM public.cg_hardening_wm GROUP BY g;
