@@ -86,7 +86,7 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Paths grow exponentially with their length; kinship evidence rarely needs more than 3 hops.';
   END IF;
-  SELECT string_agg(k, ', ') INTO bad FROM unnest(kinds) k
+  SELECT string_agg(k, ', ' ORDER BY k) INTO bad FROM unnest(kinds) k
    WHERE NOT EXISTS (SELECT FROM @extschema@.relation_kind rk WHERE rk.kind = k);
   IF bad IS NOT NULL THEN
     RAISE EXCEPTION 'unknown relation kind(s): %', bad
@@ -255,7 +255,7 @@ BEGIN
     ), firm AS (
       SELECT DISTINCT ON (rp.source_id, rp.target_id)
              rp.source_id AS official_id, rp.target_id AS enterprise_id, rp.nodes, rp.path_kinds
-        FROM @extschema@.relation_paths($1, (SELECT array_agg(person_id) FROM o), $2, $3) rp
+        FROM @extschema@.relation_paths($1, (SELECT array_agg(person_id ORDER BY person_id) FROM o), $2, $3) rp
        WHERE rp.target_type = 'enterprise'
          AND rp.path_kinds[1] IN (SELECT kind FROM @extschema@.relation_kind WHERE category = 'kinship')
        -- a total order: two paths through the same people may differ in

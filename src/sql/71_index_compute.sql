@@ -405,12 +405,14 @@ BEGIN
                          'took_off', (SELECT jsonb_agg(jsonb_build_object('indicator', c.code, 'name_zh', i.name_zh,
                                                                           'score', round(c.score::numeric, 2),
                                                                           'points', round(c.points::numeric, 2))
-                                                       ORDER BY c.points DESC, c.code)
+                                                       ORDER BY round(c.points::numeric, 2) DESC, c.code)
                                         FROM (SELECT * FROM unnest(r.node_codes, s.scores, s.contributions, r.parents)
                                                             WITH ORDINALITY c(code, score, points, parent, pos)
                                                WHERE c.points > 0
                                                  AND NOT c.pos::int = ANY (r.parents)
-                                               ORDER BY c.points DESC, c.code LIMIT 5) c
+                                               -- by the points shown, so that float noise in
+                                               -- the last digits cannot reorder two leaves
+                                               ORDER BY round(c.points::numeric, 2) DESC, c.code LIMIT 5) c
                                         LEFT JOIN @extschema@.indicator i
                                           ON i.framework_code = s.framework_code AND i.indicator_code = c.code)),
                        'cleangov.index_score',

@@ -16,6 +16,9 @@ BEGIN;
 SELECT plan(25);
 SET client_min_messages = warning;
 SET LOCAL max_parallel_workers_per_gather = 0;
+-- a disabled plan node costs 1e10, past jit_above_cost: compiling every query
+-- would take most of the suite's time and changes no result
+SET LOCAL jit = off;
 
 CREATE SCHEMA lib;
 -- The rule's hits as one jsonb value: the multiset of (subject, period, value,
@@ -32,7 +35,7 @@ CREATE TABLE lib.plan (name text PRIMARY KEY, settings jsonb);
 INSERT INTO lib.plan VALUES
   ('default', '{}'),
   ('no hash aggregation', '{"enable_hashagg": "off"}'),
-  ('no sorts', '{"enable_sort": "off", "enable_indexscan": "off"}'),
+  ('no sorts', '{"enable_sort": "off"}'),
   ('nested loops only', '{"enable_hashjoin": "off", "enable_mergejoin": "off", "enable_hashagg": "off"}'),
   ('parallel', '{"max_parallel_workers_per_gather": "4", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
                  "min_parallel_table_scan_size": "0", "min_parallel_index_scan_size": "0",
