@@ -37,10 +37,24 @@ COMMENT ON TABLE @extschema@.alert IS
   'Alerts: rule, subject, unit, period, measured value, threshold, level (current) and hit_level (of the last hit), evidence, source, raised/due/closed times, status, recurrence, escalation step, review. At most one open alert per (rule, subject, period).';
 COMMENT ON COLUMN @extschema@.alert.escalation_step IS '0 none, 1 talk with the unit head (约谈), 2 accountability (问责).';
 COMMENT ON COLUMN @extschema@.alert.previous_level IS 'Level before the last change (refresh or escalation).';
+-- Subject kind, key and period as one fixed-size index key (SHA-256 of the
+-- length-prefixed parts, src/alert_key.c): a btree entry holds at most about
+-- 2,700 bytes and a user's table may hold keys of any length, so the indexes
+-- hold the hash and the row keeps the whole text.
+CREATE FUNCTION @extschema@.alert_key(subject_kind text, subject_key text, period text) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'alert_key'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.alert_key(text, text, text) IS
+  'SHA-256 of an alert''s subject kind, subject key and period, each prefixed by its length: the key of the index alert_one_open, so that keys of any length can be alerted on.';
+CREATE FUNCTION @extschema@.alert_key(subject_kind text, subject_key text) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'alert_key'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.alert_key(text, text) IS
+  'SHA-256 of an alert''s subject kind and subject key, each prefixed by its length: the key of the index alert_subject_idx (recurrence and settled-alert look-ups).';
 -- The guarantee: one open alert per rule, subject and period.
-CREATE UNIQUE INDEX alert_one_open ON @extschema@.alert (rule_code, subject_kind, subject_key, period)
+CREATE UNIQUE INDEX alert_one_open ON @extschema@.alert (rule_code, @extschema@.alert_key(subject_kind, subject_key, period))
   WHERE status = 'open';
-CREATE INDEX alert_subject_idx ON @extschema@.alert (rule_code, subject_kind, subject_key, raised_at);
+CREATE INDEX alert_subject_idx ON @extschema@.alert (rule_code, @extschema@.alert_key(subject_kind, subject_key), raised_at);
 CREATE INDEX alert_unit_idx ON @extschema@.alert (unit_code);
 CREATE INDEX alert_due_idx ON @extschema@.alert (due_at) WHERE status = 'open';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert', '');
@@ -243,7 +257,10 @@ BEGIN
     SELECT d.*, op.alert_id AS open_alert, st.alert_id AS settled_alert, prev.alert_id AS recurrence_of
       FROM d
       LEFT JOIN @extschema@.alert op
-             ON op.rule_code = d.rule_code AND op.subject_kind = d.subject_kind
+             ON op.rule_code = d.rule_code
+            AND @extschema@.alert_key(op.subject_kind, op.subject_key, op.period)
+                = @extschema@.alert_key(d.subject_kind, d.subject_key, d.period)
+            AND op.subject_kind = d.subject_kind
             AND op.subject_key = d.subject_key AND op.period = d.period AND op.status = 'open'
       -- the same fact again after closure or dismissal (same value and
       -- evidence): nothing new.  Looked up only when no alert is open.
@@ -251,7 +268,9 @@ BEGIN
         SELECT l.alert_id FROM (
           SELECT a.alert_id, a.value, a.evidence FROM @extschema@.alert a
            WHERE op.alert_id IS NULL
-             AND a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+             AND a.rule_code = d.rule_code
+             AND @extschema@.alert_key(a.subject_kind, a.subject_key) = @extschema@.alert_key(d.subject_kind, d.subject_key)
+             AND a.subject_kind = d.subject_kind
              AND a.subject_key = d.subject_key AND a.period = d.period AND a.status <> 'open'
            ORDER BY a.raised_at DESC, a.alert_id DESC LIMIT 1) l
          WHERE l.value IS NOT DISTINCT FROM d.value AND l.evidence = d.evidence) st ON true
@@ -259,7 +278,9 @@ BEGIN
       LEFT JOIN LATERAL (
         SELECT a.alert_id FROM @extschema@.alert a
          WHERE op.alert_id IS NULL AND st.alert_id IS NULL AND d.recurrence_days > 0
-           AND a.rule_code = d.rule_code AND a.subject_kind = d.subject_kind
+           AND a.rule_code = d.rule_code
+           AND @extschema@.alert_key(a.subject_kind, a.subject_key) = @extschema@.alert_key(d.subject_kind, d.subject_key)
+           AND a.subject_kind = d.subject_kind
            AND a.subject_key = d.subject_key AND a.status = 'closed'
            AND a.closed_at >= now() - make_interval(days => d.recurrence_days)
          ORDER BY a.closed_at DESC, a.alert_id DESC LIMIT 1) prev ON true
@@ -274,7 +295,7 @@ BEGIN
       FROM ready p
      WHERE p.settled_alert IS NULL
      ORDER BY p.rule_code, p.subject_kind, p.subject_key, p.period
-    ON CONFLICT (rule_code, subject_kind, subject_key, period) WHERE status = 'open'
+    ON CONFLICT (rule_code, @extschema@.alert_key(subject_kind, subject_key, period)) WHERE status = 'open'
     DO UPDATE SET value = excluded.value, threshold = excluded.threshold, evidence = excluded.evidence,
                   hit_level = excluded.hit_level, unit_code = coalesce(excluded.unit_code, a.unit_code),
                   source_table = excluded.source_table, source_key = excluded.source_key,
@@ -335,7 +356,10 @@ BEGIN
       SELECT a.alert_id, 'unchanged'::text
         FROM unnest(m_rule, m_kind, m_key, m_period) m(rule_code, subject_kind, subject_key, period)
         JOIN @extschema@.alert a
-          ON a.status = 'open' AND a.rule_code = m.rule_code AND a.subject_kind = m.subject_kind
+          ON a.status = 'open' AND a.rule_code = m.rule_code
+         AND @extschema@.alert_key(a.subject_kind, a.subject_key, a.period)
+             = @extschema@.alert_key(m.subject_kind, m.subject_key, m.period)
+         AND a.subject_kind = m.subject_kind
          AND a.subject_key = m.subject_key AND a.period = m.period;
   END IF;
 END

@@ -111,7 +111,9 @@ BEGIN
   END IF;
   list := @extschema@.binding_select_list(shape, source, columns);
   SELECT b.source INTO old_source FROM @extschema@.binding b WHERE b.shape = bind.shape;
-  EXECUTE format('CREATE OR REPLACE VIEW %s AS SELECT %s FROM %s src', view_name, list, source);
+  -- security_invoker: whoever reads the view (a rule, as its owner) reads
+  -- the table with its own rights, never with those of the view's owner.
+  EXECUTE format('CREATE OR REPLACE VIEW %s WITH (security_invoker = true) AS SELECT %s FROM %s src', view_name, list, source);
   EXECUTE format('COMMENT ON VIEW %s IS %L', view_name,
     format('cleangov shape %s bound to %s by cleangov.bind()', shape, source));
   INSERT INTO @extschema@.binding AS b (shape, source, columns, select_list)
@@ -119,13 +121,14 @@ BEGIN
   ON CONFLICT ON CONSTRAINT binding_pkey DO UPDATE
      SET source = excluded.source, columns = excluded.columns, select_list = excluded.select_list,
          bound_at = pg_catalog.now(), bound_by = CURRENT_USER;
-  -- Watched tables read the new mapping from now on.
-  PERFORM @extschema@.rewatch(t) FROM unnest(ARRAY[old_source, source]) t WHERE t IS NOT NULL;
+  -- Watched tables read the new mapping from now on (every one: a realtime
+  -- set rule of another table may read this shape).
+  PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
   RETURN view_name::regclass;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.bind(text, regclass, jsonb) IS
-  'Binds a table or view to a canonical shape through a column mapping {"shape column": "source column"}, making the view cleangov_bound.<shape> that rules read. Volatile because it creates a view; parallel unsafe because it writes.';
+  'Binds a table or view to a canonical shape through a column mapping {"shape column": "source column"}, making the view cleangov_bound.<shape> that rules read (security_invoker: read with the reader''s rights, a rule''s with its owner''s). Volatile because it creates a view; parallel unsafe because it writes.';
 
 -- volatile because it drops a view and writes cleangov.binding
 CREATE FUNCTION @extschema@.unbind(shape text)
@@ -140,8 +143,8 @@ BEGIN
   IF old_source IS NULL THEN
     RAISE EXCEPTION 'shape "%" is not bound', shape USING ERRCODE = 'undefined_object';
   END IF;
-  EXECUTE format('DROP VIEW cleangov_bound.%I', shape);
-  PERFORM @extschema@.rewatch(old_source);
+  EXECUTE format('DROP VIEW IF EXISTS cleangov_bound.%I', shape);
+  PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unbind(text) IS

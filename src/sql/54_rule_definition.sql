@@ -34,13 +34,14 @@ CREATE TABLE @extschema@.rule_definition (
   quarantined_at timestamptz,
   created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   created_by    name NOT NULL DEFAULT CURRENT_USER,
+  owner         name NOT NULL DEFAULT CURRENT_USER,
   shipped       boolean NOT NULL DEFAULT @extschema@.creating_extension_script(),
   CHECK (kind <> 'row' OR (shape IS NOT NULL AND condition IS NOT NULL AND value_expr IS NOT NULL AND query IS NULL)),
   CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL)),
   CHECK ((streak_min IS NULL) = (streak_step IS NULL))
 );
 COMMENT ON TABLE @extschema@.rule_definition IS
-  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time. Shipped definitions are left out of pg_dump until changed.';
+  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time; owner: the role whose rights the rule''s SQL runs with (its author, or a role the author is a member of; shipped rules: the extension''s owner). Shipped definitions are left out of pg_dump until changed.';
 CREATE TRIGGER rule_definition_changed BEFORE UPDATE ON @extschema@.rule_definition
   FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_changed();
 CREATE TRIGGER rule_definition_restore BEFORE INSERT ON @extschema@.rule_definition
@@ -121,49 +122,92 @@ END;
 COMMENT ON FUNCTION @extschema@.working_days(date, date) IS
   'Working days (Monday to Friday) in (a, b]: the days elapsed counted as a statutory limit in working days counts them; holidays are not known.';
 
--- Replaces {name} by the rule's threshold of that name as an SQL literal.
+-- Where a rule's SQL holds placeholders, by PostgreSQL's lexical rules:
+-- {name} inside a string literal, a quoted identifier or a comment is text
+-- the author wrote, not a placeholder (src/rule_render.c).
+CREATE FUNCTION @extschema@.rule_sql_split(sql text)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'rule_sql_split'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rule_sql_split(text) IS
+  'A rule''s SQL cut at its {name} placeholders: {sql, name, sql, name, ..., sql}. Placeholders inside string literals (''..'', E''..'', $tag$..$tag$), quoted identifiers and comments are not placeholders and stay as written.';
+
+-- A threshold value as an SQL literal: always data, never SQL.
+CREATE FUNCTION @extschema@.rule_literal(v jsonb, name text, rule_code text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  kinds text[];
+BEGIN
+  CASE jsonb_typeof(v)
+    WHEN 'number' THEN
+      -- a jsonb number is a numeric already; read back as one all the same
+      RETURN quote_literal((v #>> '{}')::numeric::text) || '::numeric';
+    WHEN 'string' THEN
+      RETURN quote_literal(v #>> '{}');
+    WHEN 'boolean' THEN
+      RETURN CASE WHEN (v #>> '{}')::boolean THEN 'true' ELSE 'false' END;
+    WHEN 'null' THEN
+      RETURN 'NULL';
+    WHEN 'array' THEN
+      kinds := ARRAY(SELECT DISTINCT jsonb_typeof(e) FROM jsonb_array_elements(v) e);
+      IF kinds && ARRAY['array', 'object'] THEN
+        RAISE EXCEPTION 'rule %: threshold "%" is an array holding arrays or objects', coalesce(rule_code, '?'), name
+          USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'An array threshold holds numbers or strings.';
+      END IF;
+      IF kinds <@ ARRAY['number', 'null'] AND 'number' = ANY (kinds) THEN
+        RETURN format('ARRAY[%s]::numeric[]', (SELECT string_agg(
+                 CASE WHEN jsonb_typeof(e) = 'null' THEN 'NULL' ELSE quote_literal((e #>> '{}')::numeric::text) END,
+                 ',' ORDER BY i) FROM jsonb_array_elements(v) WITH ORDINALITY x(e, i)));
+      END IF;
+      RETURN format('ARRAY[%s]::text[]', (SELECT coalesce(string_agg(quote_nullable(e #>> '{}'), ',' ORDER BY i), '')
+                                           FROM jsonb_array_elements(v) WITH ORDINALITY x(e, i)));
+    ELSE
+      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean, null or array', coalesce(rule_code, '?'), name
+        USING ERRCODE = 'invalid_parameter_value';
+  END CASE;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_literal(jsonb, text, text) IS
+  'A threshold value as an SQL literal: a number as a quoted numeric, a string quoted, a boolean, NULL, an array element by element (numeric[] or text[]); an object or a nested array is refused (22023).';
+
+-- Replaces {name} by the rule's threshold of that name as an SQL literal,
+-- only where the author wrote SQL (see rule_sql_split).  Called on SQL the
+-- rule's author wrote and on nothing else: text the engine quoted itself
+-- (the rule code, the subject kind) never goes through it.
 CREATE FUNCTION @extschema@.rule_render(sql text, thresholds jsonb, rule_code text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  m text[];
-  v jsonb;
-  lit text;
+  parts text[];
+  out_sql text;
+  i int;
 BEGIN
   IF sql IS NULL THEN
     RETURN NULL;
   END IF;
-  FOR m IN SELECT regexp_matches(sql, '\{([a-z_][a-z0-9_]*)\}', 'g') LOOP
-    v := thresholds -> m[1];
-    IF v IS NULL THEN
-      RAISE EXCEPTION 'rule %: threshold "%" is used but not set', coalesce(rule_code, '?'), m[1]
+  parts := @extschema@.rule_sql_split(sql);
+  out_sql := parts[1];
+  FOR i IN 1 .. (cardinality(parts) - 1) / 2 LOOP
+    IF NOT coalesce(thresholds ? parts[2 * i], false) THEN
+      RAISE EXCEPTION 'rule %: threshold "%" is used but not set', coalesce(rule_code, '?'), parts[2 * i]
         USING ERRCODE = 'undefined_object',
-              HINT = 'Add it to cleangov.rule.thresholds, e.g. {"' || m[1] || '": 10}.';
+              HINT = 'Add it to cleangov.rule.thresholds, e.g. {"' || parts[2 * i] || '": 10}.';
     END IF;
-    lit := CASE jsonb_typeof(v)
-      WHEN 'number' THEN '(' || (v #>> '{}') || ')::numeric'
-      WHEN 'string' THEN quote_literal(v #>> '{}')
-      WHEN 'boolean' THEN (v #>> '{}')
-      WHEN 'null' THEN 'NULL'
-      WHEN 'array' THEN
-        CASE WHEN (SELECT bool_and(jsonb_typeof(e) = 'number') FROM jsonb_array_elements(v) e)
-             THEN format('ARRAY[%s]::numeric[]', (SELECT string_agg(e #>> '{}', ',') FROM jsonb_array_elements(v) e))
-             ELSE format('ARRAY[%s]::text[]', (SELECT coalesce(string_agg(quote_literal(e #>> '{}'), ','), '') FROM jsonb_array_elements(v) e))
-        END
-      ELSE NULL END;
-    IF lit IS NULL THEN
-      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean, null or array', coalesce(rule_code, '?'), m[1]
-        USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    sql := replace(sql, '{' || m[1] || '}', lit);
+    -- spaces keep the literal a token of its own (no "x{a}" gluing it on)
+    out_sql := out_sql || ' ' || @extschema@.rule_literal(thresholds -> parts[2 * i], parts[2 * i], rule_code)
+               || ' ' || parts[2 * i + 1];
   END LOOP;
-  RETURN sql;
+  RETURN out_sql;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text) IS
-  'Replaces each {name} in a rule''s SQL by the threshold of that name as a literal (number, string, boolean, array); an unset threshold raises 42704.';
+  'Replaces each {name} placeholder of a rule''s SQL (outside string literals, quoted identifiers and comments) by the threshold of that name as a literal (cleangov.rule_literal: always data, never SQL); an unset threshold raises 42704, an object 22023.';
 
 -- The eleven fields of a row rule's hit (in cleangov.hit's order) as SQL
 -- expressions over the row r of its shape, thresholds substituted.  Shared by
@@ -184,19 +228,24 @@ BEGIN
   END IF;
   SELECT * INTO s FROM @extschema@.shape x WHERE x.shape = d.shape;
   has_unit := EXISTS (SELECT FROM @extschema@.shape_column c WHERE c.shape = d.shape AND c.column_name = 'unit_code');
-  RETURN ARRAY(SELECT @extschema@.rule_render(e, r.thresholds, d.rule_code) FROM unnest(ARRAY[
+  -- Only the author's expressions are rendered; what the engine quotes
+  -- itself (rule code, subject kind, threshold, source) is added after
+  -- rendering, so no value is ever read as SQL or breaks out of its quotes.
+  RETURN ARRAY[
     quote_literal(d.rule_code) || '::text',
     quote_literal(r.subject_kind) || '::text',
-    '(' || coalesce(d.subject_expr, 'r.' || quote_ident(s.key_column)) || ')::text',
-    '(' || coalesce(d.unit_expr, CASE WHEN has_unit THEN 'r.unit_code' ELSE 'NULL' END) || ')::text',
-    'coalesce((' || coalesce(d.period_expr, 'NULL') || ')::text, '''')',
-    '(' || d.value_expr || ')::float8',
+    '(' || coalesce(@extschema@.rule_render(d.subject_expr, r.thresholds, d.rule_code),
+                    'r.' || quote_ident(s.key_column)) || ')::text',
+    '(' || coalesce(@extschema@.rule_render(d.unit_expr, r.thresholds, d.rule_code),
+                    CASE WHEN has_unit THEN 'r.unit_code' ELSE 'NULL' END) || ')::text',
+    'coalesce((' || coalesce(@extschema@.rule_render(d.period_expr, r.thresholds, d.rule_code), 'NULL') || ')::text, '''')',
+    '(' || @extschema@.rule_render(d.value_expr, r.thresholds, d.rule_code) || ')::float8',
     CASE WHEN d.threshold_key IS NULL THEN 'NULL::float8'
          ELSE format('%L::float8', r.thresholds ->> d.threshold_key) END,
     'NULL::@extschema@.level',
-    coalesce(d.evidence_expr, 'to_jsonb(r)'),
+    coalesce(@extschema@.rule_render(d.evidence_expr, r.thresholds, d.rule_code), 'to_jsonb(r)'),
     coalesce(quote_literal((SELECT b.source::text FROM @extschema@.binding b WHERE b.shape = d.shape)), 'NULL') || '::text',
-    coalesce('(r.' || quote_ident(s.key_column) || ')::text', 'NULL::text')]) WITH ORDINALITY u(e, i) ORDER BY i);
+    coalesce('(r.' || quote_ident(s.key_column) || ')::text', 'NULL::text')];
 END
 $$;
 COMMENT ON FUNCTION @extschema@.row_rule_fields(@extschema@.rule_definition) IS
@@ -328,6 +377,19 @@ BEGIN
   -- Quarantine and release change nothing that needs compiling.
   IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' - 'shipped' = to_jsonb(OLD) - 'quarantined_at' - 'shipped' THEN
     RETURN NEW;
+  END IF;
+  -- The rule's SQL runs with its owner's rights: the author's, or those of a
+  -- role the author is a member of.  An author who changes the SQL of a rule
+  -- owned by a role it does not have becomes the owner.
+  IF NOT coalesce((SELECT pg_has_role(current_user, r.oid, 'MEMBER') FROM pg_roles r WHERE r.rolname = NEW.owner),
+                  (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)) THEN
+    IF TG_OP = 'UPDATE' AND NEW.owner = OLD.owner THEN
+      NEW.owner := current_user;
+    ELSE
+      RAISE EXCEPTION 'rule %: % may not make % its owner', NEW.rule_code, current_user, NEW.owner
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = 'A rule''s SQL runs with its owner''s rights; the owner is its author or a role the author is a member of.';
+    END IF;
   END IF;
   IF NEW.kind = 'set' AND (NEW.subject_expr IS NOT NULL OR NEW.unit_expr IS NOT NULL
                            OR NEW.period_expr IS NOT NULL OR NEW.evidence_expr IS NOT NULL) THEN

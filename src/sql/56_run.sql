@@ -92,6 +92,125 @@ $$;
 COMMENT ON FUNCTION @extschema@.release_rule(text) IS
   'Ends the quarantine of a rule: batch runs and watch triggers evaluate it again. Volatile because it writes; parallel unsafe because it writes.';
 
+-- Why a rule cannot run with its owner's rights (NULL: it can).  The owner
+-- needs to read every table the rule's shapes are bound to (and the source
+-- a watch trigger reads), the shapes' views, the exemptions, and for a watch
+-- trigger to raise alerts and record failures itself.  A rule that cannot is
+-- skipped and says why; it is not quarantined: a missing right is not a
+-- failure of the rule.
+-- stable because it reads roles and privileges
+CREATE FUNCTION @extschema@.rule_owner_lacks(d @extschema@.rule_definition, source regclass DEFAULT NULL,
+                                             watching boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  o oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner);
+  t regclass;
+  s text;
+BEGIN
+  IF o IS NULL THEN
+    RETURN format('its owner %s is not a role', d.owner);
+  END IF;
+  FOR t IN SELECT source WHERE source IS NOT NULL
+           UNION SELECT b.source FROM @extschema@.binding b WHERE b.shape = ANY (d.reads) LOOP
+    IF NOT has_table_privilege(o, t, 'SELECT') THEN
+      RETURN format('its owner %s may not read %s', d.owner, t);
+    END IF;
+  END LOOP;
+  IF NOT (has_schema_privilege(o, '@extschema@', 'USAGE') AND has_schema_privilege(o, 'cleangov_bound', 'USAGE')
+          AND has_table_privilege(o, '@extschema@.rule_exemption', 'SELECT')) THEN
+    RETURN format('its owner %s may not use the schemas cleangov and cleangov_bound or read cleangov.rule_exemption', d.owner);
+  END IF;
+  FOREACH s IN ARRAY d.reads LOOP
+    IF to_regclass('cleangov_bound.' || quote_ident(s)) IS NOT NULL
+       AND NOT has_table_privilege(o, 'cleangov_bound.' || quote_ident(s), 'SELECT') THEN
+      RETURN format('its owner %s may not read cleangov_bound.%s', d.owner, s);
+    END IF;
+  END LOOP;
+  IF watching AND NOT (has_function_privilege(o, '@extschema@.raise_alerts(@extschema@.hit[])', 'EXECUTE')
+                       AND has_function_privilege(o, '@extschema@.record_rule_failure(text, text, text, text, text)', 'EXECUTE')) THEN
+    RETURN format('its owner %s may not execute cleangov.raise_alerts and cleangov.record_rule_failure', d.owner);
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_owner_lacks(@extschema@.rule_definition, regclass, boolean) IS
+  'Why a rule cannot run with its owner''s rights (the right the owner lacks: reading a bound table or source, the schemas, the exemptions; for a watch trigger, raising alerts), or NULL when it can. Stable because it reads roles and privileges.';
+
+-- Batch runs execute a rule's SQL with its owner's rights, never with those
+-- of whoever calls run(): one generated SECURITY DEFINER function per rule
+-- owner, cleangov_bound.rules_<owner oid>(rule_code, count_shapes), owned by
+-- that owner, holds the owner's rules as static SQL and returns a rule's
+-- hits (and the row counts of the shapes asked for).  It only reads: the
+-- hits go to raise_alerts() in run().  EXECUTE is granted to cleangov_admin,
+-- who may read every alert the hits become.  The functions are generated
+-- again when rules change (the rewatch_all triggers) and, after the
+-- extension's own scripts (which drop them), by the first run().
+-- volatile because it replaces the generated functions
+CREATE FUNCTION @extschema@.refresh_runners()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  own record;
+  d @extschema@.rule_definition;
+  branches text[];
+  hit_sql text;
+  f text;
+BEGIN
+  -- in the extension's scripts the functions would become members of the
+  -- extension: drop them there, run() makes them again
+  IF @extschema@.creating_extension_script() THEN
+    FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p
+              WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^rules_[0-9]+$' LOOP
+      EXECUTE 'DROP FUNCTION ' || f;
+    END LOOP;
+    RETURN;
+  END IF;
+  FOR own IN SELECT DISTINCT r.rolname, r.oid FROM @extschema@.rule_definition x JOIN pg_roles r ON r.rolname = x.owner LOOP
+    branches := '{}';
+    FOR d IN SELECT * FROM @extschema@.rule_definition x WHERE x.owner = own.rolname ORDER BY x.rule_code LOOP
+      BEGIN
+        hit_sql := format('hits := (SELECT array_agg(q.h) FROM (%s) q);', @extschema@.rule_sql(d));
+      EXCEPTION WHEN OTHERS THEN
+        -- a rule that no longer renders (a threshold removed) fails when run
+        hit_sql := format('RAISE EXCEPTION USING ERRCODE = %L, MESSAGE = %L;', SQLSTATE, SQLERRM);
+      END;
+      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', d.rule_code, d.reads, hit_sql);
+    END LOOP;
+    EXECUTE format(
+      E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(rule_code text, count_shapes text[], OUT hits cleangov.hit[], OUT counts bigint[])\n' ||
+      E'LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS %L',
+      'rules_' || own.oid,
+      format(E'DECLARE\n  allowed text[];\n  s text;\n  c bigint;\nBEGIN\n  CASE rule_code\n%s\n' ||
+             E'    ELSE RAISE EXCEPTION ''rule %% is not owned by %%'', rule_code, %L USING ERRCODE = ''undefined_object'';\n  END CASE;\n' ||
+             E'  counts := ''{}'';\n  FOREACH s IN ARRAY coalesce(count_shapes, ''{}'') LOOP\n' ||
+             E'    IF NOT s = ANY (allowed) THEN\n' ||
+             E'      RAISE EXCEPTION ''rule %% does not read shape %%'', rule_code, s USING ERRCODE = ''invalid_parameter_value'';\n    END IF;\n' ||
+             E'    EXECUTE format(''SELECT count(*) FROM cleangov_bound.%%I'', s) INTO c;\n    counts := counts || c;\n  END LOOP;\nEND',
+             array_to_string(branches, E'\n'), own.rolname));
+    EXECUTE format('ALTER FUNCTION cleangov_bound.%I(text, text[]) OWNER TO %I', 'rules_' || own.oid, own.rolname);
+    EXECUTE format('REVOKE ALL ON FUNCTION cleangov_bound.%I(text, text[]) FROM PUBLIC', 'rules_' || own.oid);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION cleangov_bound.%I(text, text[]) TO cleangov_admin', 'rules_' || own.oid);
+    EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I(text, text[]) IS %L', 'rules_' || own.oid,
+                   format('cleangov: the rules owned by %s, run with its rights by cleangov.run(); generated by cleangov.refresh_runners(), do not edit', own.rolname));
+  END LOOP;
+  -- owners that own no rule any more
+  FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p
+            WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^rules_[0-9]+$'
+              AND NOT substr(p.proname, 7)::oid IN (SELECT r.oid FROM @extschema@.rule_definition x JOIN pg_roles r ON r.rolname = x.owner) LOOP
+    EXECUTE 'DROP FUNCTION ' || f;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_runners() IS
+  'Generates again the functions cleangov_bound.rules_<owner oid>(rule_code, count_shapes) through which cleangov.run() evaluates each rule with its owner''s rights (one security definer function per rule owner, owned by it). Called when rules change. Security definer because it creates functions owned by the rules'' owners. Volatile because it creates functions; parallel unsafe because it does.';
+REVOKE EXECUTE ON FUNCTION @extschema@.refresh_runners() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.refresh_runners() TO cleangov_admin;
+
 -- volatile because it raises alerts and writes the run log
 CREATE FUNCTION @extschema@.run(rule_code text DEFAULT NULL, domain text DEFAULT NULL)
 RETURNS SETOF @extschema@.run_log
@@ -108,7 +227,10 @@ DECLARE
   hit_arr @extschema@.hit[];
   counted jsonb := '{}';
   sh text;
-  c bigint;
+  why text;
+  runner text;
+  todo text[];
+  cnts bigint[];
 BEGIN
   IF run.rule_code IS NOT NULL AND NOT EXISTS (
        SELECT FROM @extschema@.rule_definition x WHERE x.rule_code = run.rule_code) THEN
@@ -130,21 +252,32 @@ BEGIN
     hit_arr := NULL;
     sh := (SELECT s FROM unnest(d.reads) s
             WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s) ORDER BY s LIMIT 1);
+    IF sh IS NULL THEN
+      why := @extschema@.rule_owner_lacks(d);
+      runner := format('cleangov_bound.rules_%s(text, text[])', (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner));
+      IF why IS NULL AND to_regprocedure(runner) IS NULL THEN
+        PERFORM @extschema@.refresh_runners();
+      END IF;
+      IF why IS NULL AND NOT has_function_privilege(runner, 'EXECUTE') THEN
+        why := format('%s may not run the rules owned by %s', current_user, d.owner);
+      END IF;
+    END IF;
     IF sh IS NOT NULL THEN
       l.status := 'skipped';
       l.message := format('shape %s is not bound', sh);
+    ELSIF why IS NOT NULL THEN
+      -- a missing right is not a failure of the rule: skipped, not quarantined
+      l.status := 'skipped';
+      l.message := 'not run: ' || why;
     ELSE
       BEGIN
+        -- The rule's SQL runs with its owner's rights (refresh_runners).
         -- Rows read: the rows of the shapes the rule reads, counted once per run.
-        l.rows_read := 0;
-        FOREACH sh IN ARRAY d.reads LOOP
-          IF NOT counted ? sh THEN
-            EXECUTE format('SELECT count(*) FROM cleangov_bound.%I', sh) INTO c;
-            counted := counted || jsonb_build_object(sh, c);
-          END IF;
-          l.rows_read := l.rows_read + (counted ->> sh)::bigint;
-        END LOOP;
-        EXECUTE format('SELECT array_agg(q.h) FROM (%s) q', @extschema@.rule_sql(d)) INTO hit_arr;
+        todo := ARRAY(SELECT s FROM unnest(d.reads) s WHERE NOT counted ? s);
+        EXECUTE format('SELECT r.hits, r.counts FROM %s(%L, %L) r', substr(runner, 1, strpos(runner, '(') - 1), code, todo)
+          INTO hit_arr, cnts;
+        counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
+        l.rows_read := coalesce((SELECT sum((counted ->> s)::bigint) FROM unnest(d.reads) s), 0);
         l.hits := coalesce(cardinality(hit_arr), 0);
         SELECT count(*) FILTER (WHERE a.action = 'raised'), count(*) FILTER (WHERE a.action = 'refreshed')
           INTO l.raised, l.refreshed
@@ -152,7 +285,13 @@ BEGIN
         IF d.quarantined_at IS NOT NULL THEN
           UPDATE @extschema@.rule_definition x SET quarantined_at = NULL WHERE x.rule_code = code;
         END IF;
-      EXCEPTION WHEN OTHERS THEN
+      EXCEPTION WHEN insufficient_privilege THEN
+        -- the owner lacks a right the check above does not see (a function,
+        -- a column): not a failure of the rule
+        l.status := 'skipped';
+        l.message := format('not run: %s (SQLSTATE %s)', SQLERRM, SQLSTATE);
+        l.hits := 0; l.raised := NULL; l.refreshed := NULL;
+      WHEN OTHERS THEN
         l.status := 'failed';
         l.message := format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE);
         l.hits := 0; l.raised := NULL; l.refreshed := NULL;

@@ -1,17 +1,26 @@
 -- Rule engine, part 5: real-time checking of a user's table.
 --
--- cleangov.watch(t) puts two statement-level AFTER triggers on t (INSERT and
--- UPDATE, each REFERENCING NEW TABLE AS cleangov_new) that call a PL/pgSQL
--- function generated for t in schema cleangov_bound.  The generated function
+-- cleangov.watch(t) puts statement-level AFTER triggers on t (INSERT and
+-- UPDATE, each REFERENCING NEW TABLE AS cleangov_new) that call PL/pgSQL
+-- functions generated for t in schema cleangov_bound.  A generated function
 -- holds the rules as static SQL, so PL/pgSQL prepares its plans once per
 -- session, and evaluates all of t's row rules in ONE pass over the statement's
 -- transition table: a COPY of a million rows is one set-based query, not a
 -- million.  Rows are read through the binding's select list, so the rules see
 -- the canonical shape.  A cheap pre-check (the conditions alone) decides
 -- whether that query runs at all, so that a single-row INSERT breaching no
--- rule does not pay the large query's executor start-up.  The function is
+-- rule does not pay the large query's executor start-up.  The functions are
 -- generated again whenever a rule, a binding or a quarantine changes
 -- (cleangov.rewatch()).
+--
+-- Rights: a rule runs with its author's rights (cleangov.rule_definition.
+-- owner), never with the writer's.  So there is one trigger and one
+-- SECURITY DEFINER function per (table, rule owner), owned by that owner:
+-- the writer of the table needs nothing of cleangov, and the owner's rules
+-- of the table still run in one pass.  The definer reads the transition
+-- table, that is the writer's new rows; a rule whose owner may not read the
+-- table (or may not raise alerts) is left out of the function, with a
+-- WARNING and a row in cleangov.watch_skip, and is never quarantined for it.
 --
 -- Failure handling: the one-pass query runs in a subtransaction.  If it
 -- fails, the rules are run one by one, each in its own subtransaction, and a
@@ -25,10 +34,22 @@ CREATE TABLE @extschema@.watched (
   watched_by name NOT NULL DEFAULT CURRENT_USER
 );
 COMMENT ON TABLE @extschema@.watched IS
-  'Tables checked in real time by cleangov.watch(), with the generated trigger function in schema cleangov_bound.';
+  'Tables checked in real time by cleangov.watch(); function is the prefix of the generated trigger functions in schema cleangov_bound (one per rule owner: <function>_<owner oid>).';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.watched', '');
 
--- volatile because it replaces the generated trigger function
+CREATE TABLE @extschema@.watch_skip (
+  source    regclass NOT NULL,
+  rule_code text NOT NULL,
+  owner     name NOT NULL,
+  reason    text NOT NULL,
+  noted_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  PRIMARY KEY (source, rule_code)
+);
+COMMENT ON TABLE @extschema@.watch_skip IS
+  'Rules that the watch triggers of a table leave out because the rule''s owner lacks a right the rule needs there (to read the table, to raise alerts); kept up to date by cleangov.rewatch(). Grant the owner the right, or change the owner, and the rule is watched again.';
+GRANT SELECT ON @extschema@.watch_skip TO cleangov_admin;
+
+-- volatile because it replaces the generated trigger functions
 CREATE FUNCTION @extschema@.rewatch(source regclass)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
@@ -38,11 +59,17 @@ DECLARE
   fn text;
   b record;
   d @extschema@.rule_definition;
+  why text;
+  owners name[] := '{}';
+  skipped text[] := '{}';
+  own name;
+  own_oid oid;
+  ofn text;
   cond text;
-  parts text[] := '{}';
-  onepass text[] := '{}';
-  prefilter text[] := '{}';
-  slow text[] := '{}';
+  parts text[];
+  onepass text[];
+  prefilter text[];
+  slow text[];
   cases text[];
   conds text[];
   exempts text[];
@@ -53,49 +80,83 @@ BEGIN
   IF fn IS NULL THEN
     RETURN;
   END IF;
-  FOR b IN SELECT * FROM @extschema@.binding x WHERE x.source = rewatch.source ORDER BY x.shape LOOP
-    src := format('(SELECT %s FROM cleangov_new src)', b.select_list);
-    cases := '{}'; conds := '{}'; exempts := '{}';
-    FOR d IN SELECT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-              WHERE r.enabled AND x.quarantined_at IS NULL
-                AND ((x.kind = 'row' AND x.shape = b.shape) OR (x.kind = 'set' AND x.realtime AND b.shape = ANY (x.reads)))
-              ORDER BY x.rule_code LOOP
-      slow := slow || format(E'    BEGIN\n      SELECT array_agg(q.h) INTO hits FROM (%s) q;\n' ||
-                             E'      IF hits IS NOT NULL THEN PERFORM cleangov.raise_alerts(hits); END IF;\n' ||
-                             E'    EXCEPTION WHEN OTHERS THEN\n' ||
-                             E'      PERFORM cleangov.record_rule_failure(%L, ''watch'', %L, SQLSTATE, SQLERRM);\n    END;',
-                             @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END), d.rule_code, rewatch.source::text);
-      IF d.kind = 'row' AND d.streak_min IS NULL THEN
-        -- one-pass form: all row rules of the shape in one scan
-        cond := '(' || @extschema@.rule_render(d.condition,
-                  (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || ')';
-        cases := cases || format('CASE WHEN %s THEN ROW(%s)::cleangov.hit END', cond,
-                                 array_to_string(@extschema@.row_rule_fields(d), ', '));
-        conds := conds || cond;
-        exempts := exempts || format('WHEN %L THEN %s', d.rule_code, @extschema@.rule_exemption_sql(d));
-      ELSE
-        parts := parts || @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END);
-      END IF;
-    END LOOP;
-    IF cardinality(cases) > 0 THEN
-      onepass := onepass || format(
-        'SELECT h FROM %s r CROSS JOIN LATERAL unnest(ARRAY[%s]) h WHERE (%s) AND h.rule_code IS NOT NULL AND CASE h.rule_code %s END',
-        src, array_to_string(cases, ', '), array_to_string(conds, ' OR '), array_to_string(exempts, ' '));
-      prefilter := prefilter || format('EXISTS (SELECT FROM %s r WHERE %s)', src, array_to_string(conds, ' OR '));
+  -- The rules of the table that can run with their owner's rights, and the
+  -- others, noted (a missing right is not a failure of the rule).
+  DELETE FROM @extschema@.watch_skip s WHERE s.source = rewatch.source;
+  FOR d IN SELECT DISTINCT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
+             JOIN @extschema@.binding y ON y.source = rewatch.source
+              AND ((x.kind = 'row' AND x.shape = y.shape) OR (x.kind = 'set' AND x.realtime AND y.shape = ANY (x.reads)))
+            WHERE r.enabled AND x.quarantined_at IS NULL LOOP
+    IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s)) THEN
+      skipped := skipped || d.rule_code;   -- reads an unbound shape: nothing to check
+      CONTINUE;
+    END IF;
+    why := @extschema@.rule_owner_lacks(d, source, true);
+    IF why IS NULL THEN
+      owners := owners || d.owner;
+    ELSE
+      skipped := skipped || d.rule_code;
+      INSERT INTO @extschema@.watch_skip (source, rule_code, owner, reason) VALUES (source, d.rule_code, d.owner, why);
+      RAISE WARNING 'cleangov: rule % is not checked on writes to %: %', d.rule_code, source, why
+        USING HINT = 'Grant the right to the rule''s owner (cleangov.rule_definition.owner); the rule is watched again at the next cleangov.rewatch().';
     END IF;
   END LOOP;
+  owners := ARRAY(SELECT DISTINCT o FROM unnest(owners) o ORDER BY o);
 
-  -- The row rules' one-pass query is large (a hit row per rule, exemption
-  -- subqueries), and its executor start-up, not its scan, is what a
-  -- single-row INSERT pays.  So it runs only when a cheap pre-check (the
-  -- conditions alone, stopping at the first matching row) finds a row that
-  -- breaches a rule; most statements breach none.  JIT is off: the planner's
-  -- estimate for a large transition table passes jit_above_cost, and
-  -- compiling the query costs more than a COPY of a million rows scanning it.
-  IF cardinality(onepass) + cardinality(parts) = 0 THEN
-    body := E'BEGIN\n  RETURN NULL;\nEND';
-  ELSE
-    body := E'DECLARE\n  hits cleangov.hit[];\n  more cleangov.hit[];\nBEGIN\n  BEGIN\n';
+  FOREACH own IN ARRAY owners LOOP
+    own_oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = own);
+    ofn := fn || '_' || own_oid;
+    parts := '{}'; onepass := '{}'; prefilter := '{}'; slow := '{}';
+    FOR b IN SELECT * FROM @extschema@.binding x WHERE x.source = rewatch.source ORDER BY x.shape LOOP
+      src := format('(SELECT %s FROM cleangov_new src)', b.select_list);
+      cases := '{}'; conds := '{}'; exempts := '{}';
+      FOR d IN SELECT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
+                WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
+                  AND ((x.kind = 'row' AND x.shape = b.shape) OR (x.kind = 'set' AND x.realtime AND b.shape = ANY (x.reads)))
+                ORDER BY x.rule_code LOOP
+        slow := slow || format(E'    BEGIN\n      SELECT array_agg(q.h) INTO hits FROM (%s) q;\n' ||
+                               E'      IF hits IS NOT NULL THEN PERFORM cleangov.raise_alerts(hits); END IF;\n' ||
+                               E'    EXCEPTION WHEN insufficient_privilege THEN\n' ||
+                               E'      -- the owner lost a right since this was generated: not a failure of the rule\n' ||
+                               E'      RAISE WARNING ''cleangov: rule %% was not checked on writes to %%: %%'', %L, %L, SQLERRM\n' ||
+                               E'        USING DETAIL = ''Its owner lacks a right; the rule is not quarantined.'';\n' ||
+                               E'    WHEN OTHERS THEN\n' ||
+                               E'      PERFORM cleangov.record_rule_failure(%L, ''watch'', %L, SQLSTATE, SQLERRM);\n    END;',
+                               @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END), d.rule_code, rewatch.source::text,
+                               d.rule_code, rewatch.source::text);
+        IF d.kind = 'row' AND d.streak_min IS NULL THEN
+          -- one-pass form: all row rules of the shape in one scan
+          cond := '(' || @extschema@.rule_render(d.condition,
+                    (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || ')';
+          cases := cases || format('CASE WHEN %s THEN ROW(%s)::cleangov.hit END', cond,
+                                   array_to_string(@extschema@.row_rule_fields(d), ', '));
+          conds := conds || cond;
+          exempts := exempts || format('WHEN %L THEN %s', d.rule_code, @extschema@.rule_exemption_sql(d));
+        ELSE
+          parts := parts || @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END);
+        END IF;
+      END LOOP;
+      IF cardinality(cases) > 0 THEN
+        onepass := onepass || format(
+          'SELECT h FROM %s r CROSS JOIN LATERAL unnest(ARRAY[%s]) h WHERE (%s) AND h.rule_code IS NOT NULL AND CASE h.rule_code %s END',
+          src, array_to_string(cases, ', '), array_to_string(conds, ' OR '), array_to_string(exempts, ' '));
+        prefilter := prefilter || format('EXISTS (SELECT FROM %s r WHERE %s)', src, array_to_string(conds, ' OR '));
+      END IF;
+    END LOOP;
+
+    -- The row rules' one-pass query is large (a hit row per rule, exemption
+    -- subqueries), and its executor start-up, not its scan, is what a
+    -- single-row INSERT pays.  So it runs only when a cheap pre-check (the
+    -- conditions alone, stopping at the first matching row) finds a row that
+    -- breaches a rule; most statements breach none.  JIT is off: the planner's
+    -- estimate for a large transition table passes jit_above_cost, and
+    -- compiling the query costs more than a COPY of a million rows scanning it.
+    -- The new rows are the writer's: an owner who may no longer read the
+    -- table (a right revoked since this was generated) sees none of them.
+    body := format(E'DECLARE\n  hits cleangov.hit[];\n  more cleangov.hit[];\nBEGIN\n' ||
+                   E'  IF NOT has_table_privilege(%s::oid, ''SELECT'') THEN\n' ||
+                   E'    RAISE WARNING ''cleangov: the rules owned by %% are not checked on writes to %%: it may not read the table'', current_user, %L;\n' ||
+                   E'    RETURN NULL;\n  END IF;\n  BEGIN\n', source::oid, source::text);
     IF cardinality(onepass) > 0 THEN
       body := body || format(E'    IF %s THEN\n      SELECT array_agg(q.h) INTO hits FROM (\n        %s\n      ) q;\n    END IF;\n',
                              array_to_string(prefilter, ' OR '), array_to_string(onepass, E'\n        UNION ALL\n        '));
@@ -108,15 +169,52 @@ BEGIN
       E'    IF hits IS NOT NULL THEN PERFORM cleangov.raise_alerts(hits); END IF;\n' ||
       E'  EXCEPTION WHEN OTHERS THEN\n    -- one rule at a time: find and quarantine the failing ones\n%s\n  END;\n' ||
       E'  RETURN NULL;\nEND', array_to_string(slow, E'\n'));
-  END IF;
-  EXECUTE format(E'CREATE OR REPLACE FUNCTION cleangov_bound.%I() RETURNS trigger LANGUAGE plpgsql\n' ||
-                 E'SET search_path = pg_catalog, pg_temp SET jit = off AS %L', fn, body);
-  EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I() IS %L', fn,
-                 format('cleangov watch trigger of %s, generated by cleangov.rewatch(); do not edit', source));
+    -- Security definer, owned by the rules' owner: the rules run with their
+    -- author's rights, whoever writes the table.
+    EXECUTE format(E'CREATE OR REPLACE FUNCTION cleangov_bound.%I() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER\n' ||
+                   E'SET search_path = pg_catalog, pg_temp SET jit = off AS %L', ofn, body);
+    EXECUTE format('ALTER FUNCTION cleangov_bound.%I() OWNER TO %I', ofn, own);
+    EXECUTE format('REVOKE ALL ON FUNCTION cleangov_bound.%I() FROM PUBLIC', ofn);
+    EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I() IS %L', ofn,
+                   format('cleangov watch trigger of %s for the rules owned by %s, generated by cleangov.rewatch(); do not edit', source, own));
+    IF NOT EXISTS (SELECT FROM pg_trigger g WHERE g.tgrelid = source AND g.tgname = format('cleangov_watch_%s_insert', own_oid)) THEN
+      EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS cleangov_new'
+                     ' FOR EACH STATEMENT EXECUTE FUNCTION cleangov_bound.%I()', format('cleangov_watch_%s_insert', own_oid), source, ofn);
+      EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING NEW TABLE AS cleangov_new'
+                     ' FOR EACH STATEMENT EXECUTE FUNCTION cleangov_bound.%I()', format('cleangov_watch_%s_update', own_oid), source, ofn);
+    END IF;
+  END LOOP;
+
+  -- Owners that have no rule to check here any more: their functions go,
+  -- and their triggers with them.
+  PERFORM @extschema@.drop_watch_functions(fn, owners);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rewatch(regclass) IS
-  'Generates again the watch trigger function of a watched table from the current rules, bindings and quarantines (called automatically when they change; does nothing for a table that is not watched). Security definer so that the generated functions keep one owner. Volatile because it creates a function; parallel unsafe because it does.';
+  'Generates again the watch triggers and trigger functions of a watched table from the current rules, bindings, quarantines and owners'' rights: one security definer function per rule owner, owned by that owner; rules whose owner lacks a right they need are left out and listed in cleangov.watch_skip, with a WARNING (called automatically when rules or bindings change; does nothing for a table that is not watched). Security definer because it creates triggers and functions owned by the rules'' owners. Volatile because it creates functions; parallel unsafe because it does.';
+
+-- Drops the generated watch functions of prefix fn except those of owners keep.
+-- volatile because it drops functions
+CREATE FUNCTION @extschema@.drop_watch_functions(fn text, keep name[] DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  f text;
+BEGIN
+  FOR f IN SELECT p.proname FROM pg_proc p
+            WHERE p.pronamespace = 'cleangov_bound'::regnamespace
+              AND p.proname ~ ('^' || fn || '_[0-9]+$')
+              AND NOT p.proname IN (SELECT fn || '_' || r.oid FROM pg_roles r WHERE r.rolname = ANY (keep)) LOOP
+    EXECUTE format('DROP FUNCTION cleangov_bound.%I() CASCADE', f);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.drop_watch_functions(text, name[]) IS
+  'Drops the generated watch trigger functions <fn>_<owner oid> (and their triggers) except those of the owners kept. Volatile because it drops functions; parallel unsafe because it does.';
+
+REVOKE EXECUTE ON FUNCTION @extschema@.drop_watch_functions(text, name[]) FROM PUBLIC;
 
 -- volatile because it replaces generated functions
 CREATE FUNCTION @extschema@.rewatch_all()
@@ -126,11 +224,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
+  PERFORM @extschema@.refresh_runners();
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rewatch_all() IS
-  'Trigger: after rules, thresholds or definitions change, every watch trigger function is generated again (security definer: whoever may change a rule may have the watch functions follow). Volatile because it creates functions; parallel unsafe because it does.';
+  'Trigger: after rules, thresholds or definitions change, every watch trigger function and the functions that run() evaluates rules through are generated again (security definer: whoever may change a rule may have the generated functions follow). Volatile because it creates functions; parallel unsafe because it does.';
 
 CREATE TRIGGER rewatch_all AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.rule_definition
   FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rewatch_all();
@@ -145,8 +244,6 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-  fn text := 'watch_' || source::oid;
 BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = source) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', source
@@ -162,16 +259,12 @@ BEGIN
     RAISE NOTICE 'table % is already watched', source;
     RETURN;
   END IF;
-  INSERT INTO @extschema@.watched (source, function) VALUES (source, fn);
+  INSERT INTO @extschema@.watched (source, function) VALUES (source, 'watch_' || source::oid);
   PERFORM @extschema@.rewatch(source);
-  EXECUTE format('CREATE TRIGGER cleangov_watch_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS cleangov_new'
-                 ' FOR EACH STATEMENT EXECUTE FUNCTION cleangov_bound.%I()', source, fn);
-  EXECUTE format('CREATE TRIGGER cleangov_watch_update AFTER UPDATE ON %s REFERENCING NEW TABLE AS cleangov_new'
-                 ' FOR EACH STATEMENT EXECUTE FUNCTION cleangov_bound.%I()', source, fn);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch(regclass) IS
-  'Real-time checking of a bound table: statement-level triggers evaluate the rules of its shapes over each INSERT or UPDATE statement''s new rows in one pass and raise alerts in the writing transaction; a failing rule is quarantined with a WARNING and the write goes on. Volatile because it creates triggers; parallel unsafe because it does.';
+  'Real-time checking of a bound table: statement-level triggers evaluate the rules of its shapes over each INSERT or UPDATE statement''s new rows in one pass, with the rights of each rule''s owner, and raise alerts in the writing transaction; the writer needs no right in cleangov; a failing rule is quarantined with a WARNING and the write goes on. Volatile because it creates triggers; parallel unsafe because it does.';
 
 -- volatile because it drops triggers on the user's table
 CREATE FUNCTION @extschema@.unwatch(source regclass)
@@ -186,10 +279,52 @@ BEGIN
   IF fn IS NULL THEN
     RAISE EXCEPTION 'table % is not watched', source USING ERRCODE = 'undefined_object';
   END IF;
-  EXECUTE format('DROP TRIGGER IF EXISTS cleangov_watch_insert ON %s', source);
-  EXECUTE format('DROP TRIGGER IF EXISTS cleangov_watch_update ON %s', source);
-  EXECUTE format('DROP FUNCTION IF EXISTS cleangov_bound.%I()', fn);
+  DELETE FROM @extschema@.watch_skip s WHERE s.source = unwatch.source;
+  PERFORM @extschema@.drop_watch_functions(fn);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unwatch(regclass) IS
-  'Ends real-time checking of a table: drops its watch triggers and generated function. Volatile because it drops triggers; parallel unsafe because it does.';
+  'Ends real-time checking of a table: drops its watch triggers and generated functions. Volatile because it drops triggers; parallel unsafe because it does.';
+
+-- A dropped table or view leaves no binding, watch or function behind: the
+-- rules reading its shapes are then skipped ("shape is not bound"), never
+-- failed and quarantined.
+CREATE FUNCTION @extschema@.forget_dropped()
+RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  o record;
+  fn text;
+  gone text[] := '{}';
+BEGIN
+  FOR o IN SELECT * FROM pg_event_trigger_dropped_objects()
+            WHERE object_type IN ('table', 'view', 'materialized view', 'foreign table') LOOP
+    DELETE FROM @extschema@.watched w WHERE w.source = o.objid RETURNING w.function INTO fn;
+    IF fn IS NOT NULL THEN
+      DELETE FROM @extschema@.watch_skip s WHERE s.source = o.objid;
+      PERFORM @extschema@.drop_watch_functions(fn);
+    END IF;
+    WITH d AS (
+      DELETE FROM @extschema@.binding b
+       WHERE b.source = o.objid OR (o.schema_name = 'cleangov_bound' AND b.shape = o.object_name)
+      RETURNING b.shape)
+    SELECT gone || array_agg(d.shape) INTO gone FROM d;
+  END LOOP;
+  gone := array_remove(gone, NULL);
+  IF cardinality(gone) > 0 THEN
+    -- the views of bindings whose table went (a DROP ... CASCADE took them)
+    FOR fn IN SELECT s FROM unnest(gone) s WHERE to_regclass('cleangov_bound.' || quote_ident(s)) IS NOT NULL LOOP
+      EXECUTE format('DROP VIEW cleangov_bound.%I', fn);
+    END LOOP;
+    PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
+    RAISE NOTICE 'cleangov: shape(s) % no longer bound (their table was dropped)', array_to_string(gone, ', ');
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.forget_dropped() IS
+  'Event trigger on sql_drop: forgets the bindings and watches of a dropped table or view (and of a dropped cleangov_bound view), so that rules reading them are skipped rather than quarantined. Security definer because it writes cleangov''s tables for whoever drops a table. Volatile because it writes; parallel unsafe because it writes.';
+CREATE EVENT TRIGGER cleangov_forget_dropped ON sql_drop
+  WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED')
+  EXECUTE FUNCTION @extschema@.forget_dropped();

@@ -23,9 +23,10 @@ INSERT INTO cleangov.rule_definition (rule_code, kind, query, realtime) VALUES (
           ''{}''::jsonb AS evidence FROM cleangov_bound.contract GROUP BY supplier_id HAVING sum(amount) > {limit}', true);
 SELECT cleangov.watch('w.orders');
 
-SELECT ok((SELECT 'jit=off' = ANY (p.proconfig) FROM cleangov.watched x JOIN pg_proc p ON p.proname = x.function
+SELECT ok((SELECT bool_and('jit=off' = ANY (p.proconfig) AND p.prosecdef) FROM cleangov.watched x
+             JOIN pg_proc p ON p.proname ~ ('^' || x.function || '_[0-9]+$')
             WHERE x.source = 'w.orders'::regclass),
-          'the generated trigger function runs without JIT');
+          'the generated trigger function runs without JIT, as a security definer');
 
 INSERT INTO w.orders VALUES (1, 'b', 's1', 100, 100, 'u'), (2, 'b', 's1', 130, 100, 'u'), (3, 'b', 's2', 100, 100, 'u'),
                             (4, 'b', 's2', 100, 100, 'u'), (5, 'b', 's3', 1200, 1200, 'u');
