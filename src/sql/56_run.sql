@@ -255,10 +255,13 @@ BEGIN
     IF sh IS NULL THEN
       why := @extschema@.rule_owner_lacks(d);
       runner := format('cleangov_bound.rules_%s(text, text[])', (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner));
-      IF why IS NULL AND to_regprocedure(runner) IS NULL THEN
+      IF why IS NULL AND to_regprocedure(runner) IS NULL
+         AND has_function_privilege('@extschema@.refresh_runners()', 'EXECUTE') THEN
         PERFORM @extschema@.refresh_runners();
       END IF;
-      IF why IS NULL AND NOT has_function_privilege(runner, 'EXECUTE') THEN
+      IF why IS NULL AND to_regprocedure(runner) IS NULL THEN
+        why := format('the functions of the rules owned by %s are not generated; cleangov.refresh_runners() makes them', d.owner);
+      ELSIF why IS NULL AND NOT has_function_privilege(runner, 'EXECUTE') THEN
         why := format('%s may not run the rules owned by %s', current_user, d.owner);
       END IF;
     END IF;
