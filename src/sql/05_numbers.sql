@@ -14,11 +14,16 @@ CREATE FUNCTION @extschema@.raise_error(code text, message text, hint text, resu
   SET search_path = pg_catalog, pg_temp
   AS $$
 BEGIN
-  RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message, HINT = hint;
+  -- only data exceptions: it refuses values, and must not forge XX000 or 42501
+  IF code IS NULL OR code !~ '^22[0-9A-Z]{3}$' THEN
+    RAISE EXCEPTION 'raise_error: % is not a data exception SQLSTATE (class 22)', coalesce(code, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = code, MESSAGE = coalesce(message, 'invalid value'), HINT = coalesce(hint, '');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.raise_error(text, text, text, anyelement) IS
-  'Raises the error (SQLSTATE, message, hint) and never returns; result only types the call, so that an SQL function can refuse a value in one arm of a CASE and stay inlinable. Immutable: it depends on its arguments only.';
+  'Raises the error (a class-22 SQLSTATE, else 22023; message, hint) and never returns; result only types the call, so that an SQL function can refuse a value in one arm of a CASE and stay inlinable. Immutable: it depends on its arguments only.';
 
 -- Pure SQL, inlined into the rule queries on purpose: as PL/pgSQL with a
 -- pinned search_path it cost 13 us a call (4 s for the screens of 100,000
