@@ -81,27 +81,15 @@ END;
 COMMENT ON FUNCTION @extschema@.period_possible(text, text) IS
   'False for a period of the step''s form (month: YYYY-MM, day: YYYY-MM-DD) that is no real period: month 00 or 13, day 00 or after the month''s last, year 0000 of a day; true otherwise (also for text not of the form, which period_ordinal maps to NULL).';
 
--- The error of an impossible period; called only on the error path.
-CREATE FUNCTION @extschema@.refuse_period(period text, step text) RETURNS int
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  RAISE EXCEPTION 'period "%" is not a real %', period, step
-    USING ERRCODE = 'invalid_datetime_format',
-          HINT = 'Months are 01 to 12 and days exist in their month: 2024-03, 2024-02-29.';
-END
-$$;
-COMMENT ON FUNCTION @extschema@.refuse_period(text, text) IS
-  'Raises 22007 for a period text that has the form of the step but names no real period; never returns. Immutable: it depends on its arguments only.';
-
 CREATE FUNCTION @extschema@.period_ordinal(period text, step text)
 RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE
   -- of the form but impossible (2024-13, 2024-02-30): refused, never mapped
   -- onto another period (2024-13 is not 2025-01)
-  WHEN NOT @extschema@.period_possible(period, step) THEN @extschema@.refuse_period(period, step)
+  WHEN NOT @extschema@.period_possible(period, step)
+    THEN @extschema@.raise_error('22007', format('period "%s" is not a real %s', period, step),
+                                 'Months are 01 to 12 and days exist in their month: 2024-03, 2024-02-29.', 0)
   WHEN step = 'month' AND period ~ '^\d{4}-\d{2}' THEN substr(period, 1, 4)::int * 12 + substr(period, 6, 2)::int - 1
   WHEN step = 'year' AND period ~ '^\d{4}' THEN substr(period, 1, 4)::int
   WHEN step = 'day' AND period ~ '^\d{4}-\d{2}-\d{2}' THEN substr(period, 1, 10)::date - date '2000-01-01'

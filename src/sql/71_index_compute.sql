@@ -165,9 +165,10 @@ CREATE FUNCTION @extschema@.index_normalize(value float8, method text, higher_is
   -- a NaN to the best score: every number is refused unless finite (22003).
   SELECT CASE WHEN 'NaN' IN (value, worst, best, target) OR 'Infinity' IN (value, worst, best, target)
                    OR '-Infinity' IN (value, worst, best, target)
-              THEN @extschema@.refuse_nonfinite(
+              THEN @extschema@.raise_error('22003', format('index_normalize: %s is not a finite number',
                      (SELECT x FROM unnest(ARRAY[value, worst, best, target]) x
-                       WHERE x IN ('NaN', 'Infinity', '-Infinity') LIMIT 1), 'index_normalize')
+                       WHERE x IN ('NaN', 'Infinity', '-Infinity') LIMIT 1)),
+                     'NaN and infinities are refused wherever a number enters cleangov; correct the source value.', value)
               ELSE CASE method
     WHEN 'bounds' THEN greatest(0.0, least(100.0, 100.0 * (value - worst) / (best - worst)))
     WHEN 'target' THEN CASE WHEN higher_is = 'safer' THEN greatest(0.0, least(100.0, 100.0 * value / target))

@@ -3,7 +3,7 @@
 -- index_normalize, index_tree), impossible periods are refused (22007), and
 -- floats in evidence are rounded to 12 significant digits (round_sig).
 BEGIN;
-SELECT plan(40);
+SELECT plan(43);
 SET client_min_messages = error;
 
 -- ---- round_sig --------------------------------------------------------------
@@ -20,6 +20,10 @@ SELECT is(cleangov.round_sig(ARRAY[0.1::float8 + 0.2::float8, NULL, 2]), ARRAY[0
 SELECT throws_ok($$SELECT cleangov.round_sig('NaN'::float8)$$, '22003', NULL, 'round_sig(NaN): 22003');
 SELECT throws_ok($$SELECT cleangov.round_sig('-Infinity'::float8)$$, '22003', NULL, 'round_sig(-Infinity): 22003');
 SELECT throws_ok($$SELECT cleangov.round_sig(1, 16)$$, '22023', NULL, 'more than 15 digits: 22023');
+
+SELECT throws_ok($$SELECT cleangov.raise_error('22007', 'bad period', 'hint', 0)$$, '22007', 'bad period', 'raise_error raises the data exception asked');
+SELECT throws_ok($$SELECT cleangov.raise_error('XX000', 'forged', NULL, 0)$$, '22023', NULL, 'but no SQLSTATE outside class 22');
+SELECT throws_ok($$SELECT cleangov.raise_error(NULL, 'x', NULL, 0)$$, '22023', NULL, 'nor a NULL one');
 
 -- ---- raise_alert(s) -----------------------------------------------------------
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, subject_kind, default_level)
