@@ -1,4 +1,22 @@
--- Base: the schema comment and the version check.
+-- Base: the encoding check, the schema comment and the version check.
+
+-- The scripts are UTF-8 (cleangov.control: encoding = UTF8): PostgreSQL
+-- converts them to the database encoding before running them, so a database
+-- whose encoding cannot hold every Chinese label refuses the whole script
+-- there (22P05, nothing created).  SQL_ASCII converts and checks nothing, so
+-- it is refused here, first, with the same SQLSTATE; the byte check catches a
+-- script that was read in some other encoding.  See README, "Installation".
+DO $$
+BEGIN
+  IF pg_catalog.getdatabaseencoding() = 'SQL_ASCII'
+     OR pg_catalog.convert_to('绿', 'UTF8') <> '\xe7bbbf'::bytea THEN
+    RAISE EXCEPTION 'cleangov cannot be installed in a database with encoding %', pg_catalog.getdatabaseencoding()
+      USING ERRCODE = 'untranslatable_character',
+            DETAIL = 'Its labels are Chinese: the database encoding must be able to hold them (UTF8, EUC_CN, ...); SQL_ASCII holds bytes, not characters.',
+            HINT = 'Create the database with ENCODING ''UTF8'' (createdb -E UTF8 -T template0).';
+  END IF;
+END
+$$;
 
 COMMENT ON SCHEMA @extschema@ IS
   'cleangov: integrity-risk supervision for government data (kernels, rules, alerts, closed loop)';

@@ -131,9 +131,9 @@ COMMENT ON TABLE @extschema@.band_scheme IS
   'Banding schemes: strictly monotone cut-offs, a direction and the levels (one more than cut-offs, ascending). measure = ''ratio'' bands value ÷ threshold when a rule raises alerts through the scheme.';
 INSERT INTO @extschema@.band_scheme (scheme_code, name_en, name_zh, high_is_bad, cutoffs, levels, measure, description) VALUES
   ('index3', 'three-colour index warning', '三色预警（指数）', false, '{95,90,85}', '{green,blue,yellow,red}', 'value',
-   'Composite integrity index 0–100, low is bad: below 95 blue, below 90 yellow, below 85 red (seed 003). Exactly 95 is green.'),
+   'Composite integrity index 0-100, low is bad: below 95 blue, below 90 yellow, below 85 red (seed 003). Exactly 95 is green.'),
   ('health4', 'four-colour health report', '四色体检（健康度）', false, '{90,80,70}', '{green,yellow,orange,red}', 'value',
-   'Health score 0–100, low is bad: below 90 yellow, below 80 orange, below 70 red (seed 000 names the colours; the cut-offs are defaults to tune).'),
+   'Health score 0-100, low is bad: below 90 yellow, below 80 orange, below 70 red (seed 000 names the colours; the cut-offs are defaults to tune).'),
   ('rule3', 'blue/yellow/red rule warning', '蓝黄红三级预警（规则）', true, '{1,1.5,2}', '{green,blue,yellow,red}', 'ratio',
    'Measured value ÷ rule threshold, high is bad: at the threshold blue, 1.5 times yellow, twice red.');
 CREATE TRIGGER band_scheme_changed BEFORE UPDATE ON @extschema@.band_scheme

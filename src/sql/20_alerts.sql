@@ -133,11 +133,26 @@ CREATE TYPE @extschema@.hit AS (
 COMMENT ON TYPE @extschema@.hit IS
   'One rule hit, the input of raise_alerts(): rule, subject, unit, period ('''' or NULL when none), value, threshold, level (NULL: banded by the rule''s scheme, else its default level), evidence, source table and key.';
 
--- Who may handle (review, rectify) alerts of a unit.
+-- Who may handle (review, rectify) alerts of a unit.  Runs with the caller's
+-- rights: an inspector reads only its own rows of unit_assignment (row-level
+-- security, src/sql/28_access.sql), and asking for another role's units is
+-- refused, so that nobody learns the assignments of a role it is not.
 CREATE FUNCTION @extschema@.visible_units(role_name name) RETURNS SETOF text
-  LANGUAGE sql STABLE STRICT PARALLEL SAFE
-  SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-  BEGIN ATOMIC
+  LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF role_name <> current_user
+     AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r
+                      WHERE r.rolname = visible_units.role_name
+                        AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER'))
+     AND NOT pg_catalog.pg_has_role(current_user, 'cleangov_admin', 'MEMBER')
+     AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+    RAISE EXCEPTION 'permission denied to list the units of role %', role_name
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'Ask for your own units: cleangov.visible_units(current_user).';
+  END IF;
+  RETURN QUERY
     WITH RECURSIVE t(code) AS (
       SELECT ua.unit_code FROM @extschema@.unit_assignment ua
        WHERE ua.role_name = visible_units.role_name
@@ -145,10 +160,11 @@ CREATE FUNCTION @extschema@.visible_units(role_name name) RETURNS SETOF text
                                WHERE pg_catalog.pg_has_role(visible_units.role_name, r.oid, 'MEMBER'))
       UNION
       SELECT u.unit_code FROM @extschema@.unit u JOIN t ON u.parent_code = t.code)
-    SELECT code FROM t;
-  END;
+    SELECT t.code FROM t;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.visible_units(name) IS
-  'Units assigned to the role (directly or through a role it is a member of) and their subtrees: what an inspector sees under row-level security. Stable because it reads cleangov.unit_assignment and cleangov.unit; security definer so that inspectors need no access to the assignment table.';
+  'Units assigned to the role (directly or through a role it is a member of) and their subtrees: what an inspector sees under row-level security. Answers only for current_user, a role current_user is a member of, or to a member of cleangov_admin (42501 otherwise). Stable because it reads cleangov.unit_assignment and cleangov.unit; runs with the caller''s rights.';
 
 CREATE FUNCTION @extschema@.may_handle(unit_code text) RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE

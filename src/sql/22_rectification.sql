@@ -37,10 +37,13 @@ BEGIN
     rid := NEW.rectification_id;
   END IF;
   -- The row lock orders this against a concurrent escalation or review.
+  -- An alert the acting role may not handle does not exist for it: the same
+  -- answer as for a missing one, before anything else about it is told.
   SELECT * INTO a FROM @extschema@.alert WHERE alert_id = aid FOR UPDATE;
-  IF NOT FOUND THEN
+  IF NOT FOUND OR NOT @extschema@.may_handle(a.unit_code) THEN
     RAISE EXCEPTION 'alert % does not exist', aid
-      USING ERRCODE = 'foreign_key_violation';
+      USING ERRCODE = 'foreign_key_violation',
+            HINT = 'Alerts of units not assigned to you are not shown.';
   END IF;
   -- pg_restore replays rectification rows after the alerts they closed.
   IF own AND a.status = 'closed' AND a.closed_by_rectification = rid THEN
@@ -52,11 +55,6 @@ BEGIN
             HINT = CASE WHEN a.status = 'closed'
                         THEN 'Reopen it first with cleangov.reopen() if the rectification failed.'
                         ELSE 'A dismissed alert (false positive) needs no rectification.' END;
-  END IF;
-  IF NOT @extschema@.may_handle(a.unit_code) THEN
-    RAISE EXCEPTION 'permission denied to rectify alert %', aid
-      USING ERRCODE = 'insufficient_privilege',
-            DETAIL = format('Role %s is not assigned to unit %s or a unit above it.', @extschema@.actor(), a.unit_code);
   END IF;
   UPDATE @extschema@.alert
      SET status = 'closed', closed_at = now(), closed_by_rectification = rid
@@ -70,7 +68,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.close_alert_on_rectification() IS
-  'BEFORE INSERT trigger: the new row names an alert (column alert_id, or the trigger''s argument); the alert is closed and a "rectified" event written. Refuses with 22004 (no alert named), 23503 (no such alert), 55000 (closed or dismissed), 42501 (unit not assigned to the acting role). Volatile because it is a trigger; parallel unsafe because it is a trigger; security definer so that inspectors close alerts without write access to them.';
+  'BEFORE INSERT trigger: the new row names an alert (column alert_id, or the trigger''s argument); the alert is closed and a "rectified" event written. Refuses with 22004 (no alert named), 23503 (no such alert, or one of a unit not assigned to the acting role: the same answer, so that nothing hidden is told), 55000 (closed or dismissed). Volatile because it is a trigger; parallel unsafe because it is a trigger; security definer so that inspectors close alerts without write access to them.';
 CREATE TRIGGER rectification_closes_alert BEFORE INSERT ON @extschema@.rectification
   FOR EACH ROW EXECUTE FUNCTION @extschema@.close_alert_on_rectification();
 
@@ -116,16 +114,16 @@ BEGIN
   IF note IS NULL THEN
     RAISE EXCEPTION 'reopening an alert needs a note' USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  -- Hidden and missing alerts get the same answer, before the status is told.
   SELECT * INTO a FROM @extschema@.alert x WHERE x.alert_id = reopen.alert_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'alert % does not exist', reopen.alert_id USING ERRCODE = 'undefined_object';
+  IF NOT FOUND OR NOT @extschema@.may_handle(a.unit_code) THEN
+    RAISE EXCEPTION 'alert % does not exist', reopen.alert_id
+      USING ERRCODE = 'undefined_object',
+            HINT = 'Alerts of units not assigned to you are not shown.';
   END IF;
   IF a.status <> 'closed' THEN
     RAISE EXCEPTION 'alert % is %; only a closed alert can be reopened', a.alert_id, a.status
       USING ERRCODE = 'object_not_in_prerequisite_state';
-  END IF;
-  IF NOT @extschema@.may_handle(a.unit_code) THEN
-    RAISE EXCEPTION 'permission denied to reopen alert %', a.alert_id USING ERRCODE = 'insufficient_privilege';
   END IF;
   SELECT r.rectify_days INTO days FROM @extschema@.rule r WHERE r.rule_code = a.rule_code;
   BEGIN
@@ -144,4 +142,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.reopen(bigint, text) IS
-  'Reopens a closed alert whose rectification failed the check (new deadline: the rule''s rectify_days from now). Raises 22004 without a note, 42704 for an unknown alert, 55000 unless closed, 23505 when another alert is open for the same key, 42501 without access. Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to alerts.';
+  'Reopens a closed alert whose rectification failed the check (new deadline: the rule''s rectify_days from now). Raises 22004 without a note, 42704 for an unknown alert or one of a unit not assigned to the acting role (the same answer), 55000 unless closed, 23505 when another alert is open for the same key. Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to alerts.';

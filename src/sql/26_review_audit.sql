@@ -16,14 +16,12 @@ BEGIN
     RAISE EXCEPTION 'verdict must be ''confirmed'' or ''false_positive'', not %', coalesce(quote_literal(verdict), 'NULL')
       USING ERRCODE = CASE WHEN verdict IS NULL THEN 'null_value_not_allowed' ELSE 'invalid_parameter_value' END;
   END IF;
+  -- Hidden and missing alerts get the same answer.
   SELECT * INTO a FROM @extschema@.alert x WHERE x.alert_id = review.alert_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'alert % does not exist', review.alert_id USING ERRCODE = 'undefined_object';
-  END IF;
-  IF NOT @extschema@.may_handle(a.unit_code) THEN
-    RAISE EXCEPTION 'permission denied to review alert %', a.alert_id
-      USING ERRCODE = 'insufficient_privilege',
-            DETAIL = format('Role %s is not assigned to unit %s or a unit above it.', @extschema@.actor(), a.unit_code);
+  IF NOT FOUND OR NOT @extschema@.may_handle(a.unit_code) THEN
+    RAISE EXCEPTION 'alert % does not exist', review.alert_id
+      USING ERRCODE = 'undefined_object',
+            HINT = 'Alerts of units not assigned to you are not shown.';
   END IF;
   IF a.status = 'dismissed' THEN
     RAISE EXCEPTION 'alert % is already dismissed as a false positive', a.alert_id
@@ -44,7 +42,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.review(bigint, text, text) IS
-  'Records a review verdict (confirmed | false_positive) with a note; a false positive is dismissed. A later review replaces the verdict (every one is an event). Raises 22004/22023 for a missing/unknown verdict, 42704 for an unknown alert, 55000 for a dismissed alert, 42501 without access to the alert''s unit. Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to alerts.';
+  'Records a review verdict (confirmed | false_positive) with a note; a false positive is dismissed. A later review replaces the verdict (every one is an event). Raises 22004/22023 for a missing/unknown verdict, 42704 for an unknown alert or one of a unit not assigned to the acting role (the same answer), 55000 for a dismissed alert. Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to alerts.';
 
 CREATE FUNCTION @extschema@.status_zh(status text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -87,7 +85,7 @@ BEGIN
   IF j IS NULL THEN
     RAISE EXCEPTION 'alert % does not exist', alert_id
       USING ERRCODE = 'undefined_object',
-            HINT = 'Row-level security hides the alerts of units not assigned to you.';
+            HINT = 'Alerts of units not assigned to you are not shown.';
   END IF;
   RETURN j;
 END

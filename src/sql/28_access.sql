@@ -23,7 +23,11 @@ GRANT SELECT ON @extschema@.level_info, @extschema@.band_scheme, @extschema@.uni
 GRANT INSERT, UPDATE, DELETE ON @extschema@.level_info, @extschema@.band_scheme, @extschema@.unit,
                @extschema@.rule, @extschema@.domain_info, @extschema@.unit_assignment
    TO cleangov_admin;
-GRANT SELECT ON @extschema@.unit_assignment, @extschema@.rule_history TO cleangov_admin, cleangov_analyst;
+GRANT SELECT ON @extschema@.rule_history TO cleangov_admin, cleangov_analyst;
+-- Assignments: the admin and the analyst read them all, an inspector only the
+-- rows of roles it is (a member of), so that visible_units() can run with the
+-- caller's rights (row-level security below).
+GRANT SELECT ON @extschema@.unit_assignment TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 
 -- Alerts, events, rectifications: read under row-level security; written only
 -- through the functions (raise, review, reopen, escalate) and by inserting
@@ -33,24 +37,21 @@ GRANT SELECT ON @extschema@.alert, @extschema@.alert_event, @extschema@.rectific
 GRANT INSERT ON @extschema@.rectification TO cleangov_admin, cleangov_inspector;
 GRANT USAGE ON SEQUENCE @extschema@.rectification_rectification_id_seq TO cleangov_admin, cleangov_inspector;
 
-REVOKE EXECUTE ON FUNCTION @extschema@.raise_alerts(@extschema@.hit[]),
-  @extschema@.raise_alert(text, text, text, text, text, float8, float8, @extschema@.level, jsonb, text, text),
-  @extschema@.escalate_overdue(timestamptz),
-  @extschema@.review(bigint, text, text),
-  @extschema@.reopen(bigint, text),
-  @extschema@.attach_rectification(regclass, name)
-  FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @extschema@.raise_alerts(@extschema@.hit[]),
-  @extschema@.raise_alert(text, text, text, text, text, float8, float8, @extschema@.level, jsonb, text, text),
-  @extschema@.escalate_overdue(timestamptz),
-  @extschema@.attach_rectification(regclass, name)
-  TO cleangov_admin;
-GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
-  TO cleangov_admin, cleangov_inspector;
+-- EXECUTE on functions: src/sql/99_privileges.sql, after every function exists.
 
 ALTER TABLE @extschema@.alert ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.alert_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.rectification ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.unit_assignment ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY unit_assignment_admin ON @extschema@.unit_assignment FOR ALL
+  TO cleangov_admin USING (true) WITH CHECK (true);
+CREATE POLICY unit_assignment_analyst ON @extschema@.unit_assignment FOR SELECT
+  TO cleangov_analyst USING (true);
+-- pg_has_role() on a role name that no longer exists would raise: go through pg_roles.
+CREATE POLICY unit_assignment_inspector ON @extschema@.unit_assignment FOR SELECT TO cleangov_inspector
+  USING (role_name IN (SELECT r.rolname FROM pg_catalog.pg_roles r
+                        WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')));
 
 CREATE POLICY alert_admin_analyst ON @extschema@.alert FOR SELECT
   TO cleangov_admin, cleangov_analyst USING (true);

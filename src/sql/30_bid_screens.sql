@@ -1,4 +1,4 @@
--- Bid-rigging screens (Imhof, Karagök & Rutz 2018): the aggregate
+-- Bid-rigging screens (Imhof, Karagoek & Rutz 2018): the aggregate
 -- cleangov.bid_screens(price float8), its state type and its result type.
 -- See doc/kernels.md.
 

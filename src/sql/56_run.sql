@@ -314,13 +314,17 @@ COMMENT ON FUNCTION @extschema@.run(text, text) IS
   'Batch evaluation of every enabled rule (or one rule, or one domain), set-based and idempotent: hits go to cleangov.raise_alerts(); each rule is logged in cleangov.run_log with rows read, hits, alerts raised and duration, and reported by a NOTICE; a failing rule is recorded and quarantined and the run goes on. Volatile because it raises alerts; parallel unsafe because it writes.';
 
 -- A procedure, so that it can commit after each rule: on a long run the
--- run log fills while it runs and a BI tool can read the progress.
+-- run log fills while it runs and a BI tool can read the progress.  A
+-- procedure with SET cannot COMMIT, so it pins search_path itself, for each
+-- of its transactions (set_config(..., true) ends with the transaction),
+-- before any statement that looks up a name.
 CREATE PROCEDURE @extschema@.run_committing(rule_code text DEFAULT NULL, domain text DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
 DECLARE
   code text;
 BEGIN
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   FOR code IN
     SELECT x.rule_code FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
      WHERE r.enabled AND x.quarantined_at IS NULL
@@ -330,6 +334,7 @@ BEGIN
   LOOP
     PERFORM @extschema@.run(code);
     COMMIT;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   END LOOP;
 END
 $$;

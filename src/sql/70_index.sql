@@ -81,34 +81,35 @@ COMMENT ON TABLE @extschema@.indicator_value IS
 
 -- Period text of each kind, and the dates it covers.
 -- immutable: a pure function of its argument
+-- The three period functions are small and called per row (index
+-- computation), where SET search_path would add a setting change to every
+-- call: their bodies are SQL-standard (RETURN ...) instead, parsed when the
+-- function is created, so no name in them is looked up at call time and the
+-- caller's search_path cannot change what they call.
 CREATE FUNCTION @extschema@.period_kind(period text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-  SELECT CASE WHEN left(period, 4) = '0000' THEN NULL   -- there is no year 0
+  RETURN CASE WHEN left(period, 4) = '0000' THEN NULL   -- there is no year 0
               WHEN period ~ '^[0-9]{4}$' THEN 'year'
               WHEN period ~ '^[0-9]{4}-Q[1-4]$' THEN 'quarter'
-              WHEN period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN 'month' END
-$$;
+              WHEN period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN 'month' END;
 COMMENT ON FUNCTION @extschema@.period_kind(text) IS
   'Kind of a period text: year (2024), quarter (2024-Q2), month (2024-03, months 01 to 12); NULL for anything else (year 0000 and month 13 included), which the callers refuse with 22007.';
 
 CREATE FUNCTION @extschema@.period_range(period text) RETURNS daterange
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-  SELECT CASE @extschema@.period_kind(period)
+  RETURN CASE @extschema@.period_kind(period)
     WHEN 'year' THEN daterange(make_date(left(period, 4)::int, 1, 1), make_date(left(period, 4)::int + 1, 1, 1))
     WHEN 'quarter' THEN daterange(make_date(left(period, 4)::int, right(period, 1)::int * 3 - 2, 1),
                                   (make_date(left(period, 4)::int, right(period, 1)::int * 3 - 2, 1) + interval '3 months')::date)
     WHEN 'month' THEN daterange(make_date(left(period, 4)::int, right(period, 2)::int, 1),
                                 (make_date(left(period, 4)::int, right(period, 2)::int, 1) + interval '1 month')::date)
-  END
-$$;
+  END;
 COMMENT ON FUNCTION @extschema@.period_range(text) IS
   'Dates a period text covers, [first day, first day after); NULL when the text is not a year, quarter or month.';
 
 CREATE FUNCTION @extschema@.period_rank(kind text) RETURNS int
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$ SELECT CASE kind WHEN 'month' THEN 1 WHEN 'quarter' THEN 2 WHEN 'year' THEN 3 END $$;
+  RETURN CASE kind WHEN 'month' THEN 1 WHEN 'quarter' THEN 2 WHEN 'year' THEN 3 END;
 COMMENT ON FUNCTION @extschema@.period_rank(text) IS
   'Order of period kinds from finest: month 1, quarter 2, year 3.';
 

@@ -156,26 +156,26 @@ COMMENT ON FUNCTION @extschema@.index_nodes(text, text) IS
 
 -- The 0-100 score of a value under one leaf's normalisation (the fixed
 -- methods; percentile and robust_z need the peers and are computed set-wise).
+-- Inlined into the scoring query, so a SQL-standard body (parsed at creation:
+-- the caller's search_path cannot change it) rather than SET search_path.
 CREATE FUNCTION @extschema@.index_normalize(value float8, method text, higher_is text,
                                             worst float8, best float8, target float8)
   RETURNS float8
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$
   -- NaN compares above every number in PostgreSQL, so least() would clamp
   -- a NaN to the best score: every number is refused unless finite (22003).
-  SELECT CASE WHEN 'NaN' IN (value, worst, best, target) OR 'Infinity' IN (value, worst, best, target)
+  -- No subquery here: it would keep the function from being inlined.
+  RETURN CASE WHEN 'NaN' IN (value, worst, best, target) OR 'Infinity' IN (value, worst, best, target)
                    OR '-Infinity' IN (value, worst, best, target)
-              THEN @extschema@.raise_error('22003', format('index_normalize: %s is not a finite number',
-                     (SELECT x FROM unnest(ARRAY[value, worst, best, target]) x
-                       WHERE x IN ('NaN', 'Infinity', '-Infinity') LIMIT 1)),
+              THEN @extschema@.raise_error('22003', format('index_normalize: not every number is finite (value %s, worst %s, best %s, target %s)',
+                     value, worst, best, target),
                      'NaN and infinities are refused wherever a number enters cleangov; correct the source value.', value)
               ELSE CASE method
     WHEN 'bounds' THEN greatest(0.0, least(100.0, 100.0 * (value - worst) / (best - worst)))
     WHEN 'target' THEN CASE WHEN higher_is = 'safer' THEN greatest(0.0, least(100.0, 100.0 * value / target))
                             WHEN value <= target THEN 100.0
                             ELSE 100.0 * target / value END
-  END END
-$$;
+  END END;
 COMMENT ON FUNCTION @extschema@.index_normalize(float8, text, text, float8, float8, float8) IS
   'Score 0-100 of a value: bounds = 100 (value - worst) / (best - worst) clamped to 0..100; target = 100 min(1, value / target) when higher is safer, 100 min(1, target / value) when higher is riskier. A NaN or infinite value or bound is refused (22003).';
 

@@ -1,0 +1,67 @@
+-- EXECUTE on the extension's functions, in one place, after every function
+-- exists (table privileges are granted beside the tables: 28_access.sql,
+-- 29_views.sql, 72_index_views.sql).  doc/privileges.md has the whole matrix,
+-- role by role and object by object, and test/pgtap/23_privileges.sql checks
+-- every cell of it against the catalog and by calling as each role.
+--
+-- PUBLIC gets nothing.  PostgreSQL grants EXECUTE to PUBLIC on every new
+-- function, and every role with USAGE on the schema would inherit it: so it
+-- is revoked from all of them here, and a function added later is executable
+-- by nobody until it is granted (the test then asks for its row in the
+-- matrix).  Functions that neither write (not volatile) nor run with the
+-- owner's rights (not security definer) are granted to the three cleangov
+-- roles: kernels, labels, readers that run under the caller's rights.  The
+-- others are granted below by name, to the roles whose work needs them.
+
+REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA @extschema@ FROM PUBLIC;
+
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
+            WHERE p.pronamespace = '@extschema@'::regnamespace
+              AND p.provolatile <> 'v' AND NOT p.prosecdef
+            ORDER BY p.oid LOOP
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON ROUTINE %s TO cleangov_admin, cleangov_analyst, cleangov_inspector', f);
+  END LOOP;
+END
+$$;
+
+-- Who may handle an alert: any cleangov role may ask about itself.
+GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+
+-- The closed loop: inspectors review and reopen (the functions check the unit).
+GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
+  TO cleangov_admin, cleangov_inspector;
+
+-- The admin raises and escalates alerts, attaches the closing trigger (CREATE
+-- TRIGGER needs EXECUTE on its function), and runs the rule engine and the
+-- index.  record_rule_failure() quarantines a rule: only the admin and the
+-- functions that run rules (as their owner) may call it.
+GRANT EXECUTE ON FUNCTION
+  @extschema@.raise_alerts(@extschema@.hit[]),
+  @extschema@.raise_alert(text, text, text, text, text, float8, float8, @extschema@.level, jsonb, text, text),
+  @extschema@.escalate_overdue(timestamptz),
+  @extschema@.attach_rectification(regclass, name),
+  @extschema@.close_alert_on_rectification(),
+  @extschema@.record_rule_failure(text, text, text, text, text),
+  @extschema@.release_rule(text),
+  @extschema@.bind(text, regclass, jsonb),
+  @extschema@.unbind(text),
+  @extschema@.run(text, text),
+  @extschema@.rewatch(regclass),
+  @extschema@.watch(regclass),
+  @extschema@.unwatch(regclass),
+  @extschema@.index_compute(text, text[], boolean),
+  @extschema@.index_compute(text, text, boolean),
+  @extschema@.index_warn(text, text[]),
+  @extschema@.index_install_pizhou(boolean)
+  TO cleangov_admin;
+GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_admin;
+
+-- Trigger functions (shipped_row_*, rule_log_change, rule_touch, unit_no_cycle,
+-- alert_status_guard, append_only, rewatch_all, the index checks) are granted
+-- to nobody: a trigger fires whatever the writer's rights, and nobody needs
+-- to create more triggers on them.
