@@ -15,11 +15,11 @@
 # reported as known; a known crash is not called at all, and said so).
 # Prints the number of calls and the outcomes by SQLSTATE.
 #
-#   BAD_INPUT_CAP=60 (calls per function at most), BAD_INPUT_BATCH=400
+#   BAD_INPUT_CAP=100 (bad values per argument position at most), BAD_INPUT_BATCH=400
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 db=cleangov_badin
-cap=${BAD_INPUT_CAP:-60}
+cap=${BAD_INPUT_CAP:-100}
 batch=${BAD_INPUT_BATCH:-400}
 known_file=test/shell/known_failures.txt
 work=$(mktemp -d)
@@ -37,7 +37,7 @@ q -c "CREATE TABLE badin.known (sig text, label text, outcome text, reason text)
 	{ echo "bad_input: cannot read $known_file"; exit 1; }
 total=$(q -c "SELECT badin.generate($cap)") || { echo "bad_input: generating the calls failed"; exit 1; }
 nfn=$(q -c "SELECT count(DISTINCT fn) FROM badin.call")
-echo "bad_input: $total calls of $nfn functions (at most $cap bad calls per function)"
+echo "bad_input: $total calls of $nfn functions (at most $cap bad values per argument)"
 
 # The calls a known crash entry names are skipped (calling them would kill every session).
 q -c "SELECT c.id, c.fn, c.label, k.reason FROM badin.call c JOIN badin.known k

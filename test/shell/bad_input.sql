@@ -300,7 +300,7 @@ CREATE TABLE badin.call (
 );
 
 -- Generate the calls: per function, per argument position, per bad value of
--- its type (at most cap calls per function), plus one all-valid call; each
+-- its type (at most cap per position), plus one all-valid call; each
 -- aggregate over two rows (the bad one and a valid one) and over no row.
 CREATE FUNCTION badin.generate(cap int) RETURNS int
 LANGUAGE plpgsql AS $$
@@ -315,7 +315,6 @@ DECLARE
   nf_pred text;
   dom_pred text;
   body text;
-  n int;
 BEGIN
   FOR f IN SELECT p.oid, p.oid::regprocedure AS sig, p.proname::text AS name, p.prokind, p.prorettype,
                   ARRAY(SELECT unnest(p.proargtypes::oid[])) AS argtypes, p.proargnames, p.proallargtypes, p.proargmodes, p.proretset
@@ -346,11 +345,13 @@ BEGIN
         dom_pred := badin.domain_pred(f.name, f.prorettype, 's.r', NULL);
       END IF;
     END IF;
-    n := 0;
     FOR i IN 0 .. coalesce(array_length(f.argtypes, 1), 0) LOOP
-      FOR v IN SELECT * FROM badin.values_of(f.argtypes[i]::regtype) WHERE i > 0
+      -- at most cap values per position, spread evenly over the list (NULL always)
+      FOR v IN SELECT b.label, b.expr, b.nonfinite
+                 FROM (SELECT x.*, row_number() OVER () AS rn, count(*) OVER () AS cnt
+                         FROM badin.values_of(f.argtypes[i]::regtype) x) b
+                WHERE i > 0 AND (b.rn = 1 OR b.cnt <= cap OR b.rn % ceil(b.cnt::numeric / cap)::int = 0)
                UNION ALL SELECT 'valid', NULL, false WHERE i = 0 LOOP
-        EXIT WHEN n >= cap;
         args := valid;
         IF i > 0 THEN
           args[i] := format('(%s)::%s', v.expr, f.argtypes[i]::regtype);
@@ -374,7 +375,6 @@ BEGIN
                          coalesce(nf_pred, 'false'), coalesce(dom_pred, 'false'), body),
                   body, v.nonfinite);
         END IF;
-        n := n + 1;
       END LOOP;
     END LOOP;
     IF f.prokind = 'a' THEN
