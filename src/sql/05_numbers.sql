@@ -29,7 +29,7 @@ COMMENT ON FUNCTION @extschema@.raise_error(text, text, text, anyelement) IS
 -- pinned search_path it cost 13 us a call (4 s for the screens of 100,000
 -- tenders).  It cannot be hijacked: every function is schema-qualified and
 -- the operators are on float8, int and numeric, resolved in pg_catalog first.
--- Not STRICT, so that it inlines; NULL in gives NULL out.  float8 -> numeric
+-- Not STRICT and no format() (stable), so that it inlines; NULL in gives NULL out.  float8 -> numeric
 -- keeps 15 significant digits; the exponent from log10 is exact for powers of
 -- ten, and anywhere else one off would only round to one digit more or less,
 -- still a function of x alone.
@@ -37,10 +37,10 @@ CREATE FUNCTION @extschema@.round_sig(x float8, digits int DEFAULT 12) RETURNS f
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN CASE
     WHEN digits < 1 OR digits > 15
-      THEN @extschema@.raise_error('22023', pg_catalog.format('round_sig: digits must be between 1 and 15, not %s', digits),
+      THEN @extschema@.raise_error('22023', 'round_sig: digits must be between 1 and 15, not ' || coalesce(digits::text, 'NULL'),
                                    'A float8 holds 15 significant decimal digits exactly.', x)
     WHEN x IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)
-      THEN @extschema@.raise_error('22003', pg_catalog.format('round_sig: %s is not a finite number', x),
+      THEN @extschema@.raise_error('22003', 'round_sig: ' || x::text || ' is not a finite number',
                                    'Evidence holds facts: a NaN or infinite value comes from bad data or a degenerate computation upstream.', x)
     WHEN x = 0 THEN 0::float8   -- also -0
     ELSE pg_catalog.round(x::numeric, digits - 1 - pg_catalog.floor(pg_catalog.log(pg_catalog.abs(x)))::int)::float8

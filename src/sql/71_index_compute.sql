@@ -164,11 +164,13 @@ CREATE FUNCTION @extschema@.index_normalize(value float8, method text, higher_is
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   -- NaN compares above every number in PostgreSQL, so least() would clamp
   -- a NaN to the best score: every number is refused unless finite (22003).
-  -- No subquery here: it would keep the function from being inlined.
+  -- No subquery and no format() (stable) here: either would keep the
+  -- function from being inlined.
   RETURN CASE WHEN 'NaN' IN (value, worst, best, target) OR 'Infinity' IN (value, worst, best, target)
                    OR '-Infinity' IN (value, worst, best, target)
-              THEN @extschema@.raise_error('22003', format('index_normalize: not every number is finite (value %s, worst %s, best %s, target %s)',
-                     value, worst, best, target),
+              THEN @extschema@.raise_error('22003', 'index_normalize: not every number is finite (value '
+                     || coalesce(value::text, 'NULL') || ', worst ' || coalesce(worst::text, 'NULL')
+                     || ', best ' || coalesce(best::text, 'NULL') || ', target ' || coalesce(target::text, 'NULL') || ')',
                      'NaN and infinities are refused wherever a number enters cleangov; correct the source value.', value)
               ELSE CASE method
     WHEN 'bounds' THEN greatest(0.0, least(100.0, 100.0 * (value - worst) / (best - worst)))
