@@ -101,7 +101,6 @@ AS $$
 DECLARE
   list text;
   view_name text := 'cleangov_bound.' || quote_ident(shape);
-  old_source regclass;
 BEGIN
   IF shape IS NULL OR source IS NULL THEN
     RAISE EXCEPTION 'shape and source must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -110,7 +109,6 @@ BEGIN
     RAISE EXCEPTION '% is not a table or view', source USING ERRCODE = 'wrong_object_type';
   END IF;
   list := @extschema@.binding_select_list(shape, source, columns);
-  SELECT b.source INTO old_source FROM @extschema@.binding b WHERE b.shape = bind.shape;
   -- security_invoker: whoever reads the view (a rule, as its owner) reads
   -- the table with its own rights, never with those of the view's owner.
   EXECUTE format('CREATE OR REPLACE VIEW %s WITH (security_invoker = true) AS SELECT %s FROM %s src', view_name, list, source);

@@ -57,7 +57,7 @@ SELECT results_eq($$SELECT status, hits FROM cleangov.run('PROC_PRICE_OVER_MARKE
 
 -- ---- index_normalize and index_tree ----------------------------------------
 SELECT throws_ok($$SELECT cleangov.index_normalize('NaN', 'bounds', 'safer', 0, 100, NULL)$$, '22003',
-                 'index_normalize: NaN is not a finite number', 'index_normalize(NaN): 22003, not 100');
+                 'index_normalize: not every number is finite (value NaN, worst 0, best 100, target NULL)', 'index_normalize(NaN): 22003, not 100');
 SELECT throws_ok($$SELECT cleangov.index_normalize('Infinity', 'target', 'riskier', NULL, NULL, 5)$$, '22003', NULL,
                  'index_normalize(Infinity): 22003');
 SELECT throws_ok($$SELECT cleangov.index_normalize(5, 'bounds', 'safer', 0, 'Infinity', NULL)$$, '22003', NULL,
