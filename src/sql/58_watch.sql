@@ -25,7 +25,9 @@
 -- Failure handling: the one-pass query runs in a subtransaction.  If it
 -- fails, the rules are run one by one, each in its own subtransaction, and a
 -- rule that fails is recorded, quarantined and reported by a WARNING; the
--- other rules' alerts are raised and the user's statement goes on.
+-- other rules' alerts are raised and the user's statement goes on.  A hit
+-- with a NaN or infinite number is no failure: raise_rule_hits() sets it
+-- apart (cleangov.rejected_hit) and raises the others.
 
 CREATE TABLE @extschema@.watched (
   source     regclass PRIMARY KEY,
