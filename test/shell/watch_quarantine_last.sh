@@ -5,7 +5,8 @@
 # the writes go on in the same transaction, it commits, the next transaction
 # writes through the empty function, and the next rewatch() outside a trigger
 # (here the rule's release) makes the function of the rule again.  What
-# pgTAP cannot show inside its one transaction: the commits in between.
+# pgTAP cannot show inside its one transaction: the commits in between.  And
+# the WARNING that a statement with non-finite prices gives, once per rule.
 set -euo pipefail
 db=cleangov_watch_quarantine
 dropdb --if-exists $db 2>/dev/null; createdb $db
@@ -45,4 +46,15 @@ q -c "SELECT cleangov.release_rule('Q_LAST')" >/dev/null
 check "released, the function of the rule is generated again" "SELECT $fn || ',' || $empty || ',' || $trg" "1,0,2"
 q -c "INSERT INTO orders VALUES (7, 'b', 's', 700.5, 700.5)" >/dev/null
 check "and raises" "SELECT string_agg(subject_key, ',') FROM cleangov.alert WHERE rule_code = 'Q_LAST'" 7
+# A statement with two non-finite prices: one WARNING for the rule with the
+# count, both hits in cleangov.rejected_hit, the rule not quarantined.
+warn=$(PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d $db \
+	-c "INSERT INTO orders VALUES (8, 'b', 's', 'NaN', 100), (9, 'b', 's', 'Infinity', 100), (10, 'b', 's', 700.5, 700.5)" 2>&1)
+n=$(grep -c '^WARNING:' <<<"$warn" || true)
+[ "$n" = 1 ] && grep -q 'rule Q_LAST: 2 hit(s) with a NaN or infinite' <<<"$warn" \
+	&& echo "ok - one WARNING for the statement, with the count" || { echo "not ok - warnings: $warn"; fail=1; }
+check "the two hits are rejected, the third raised, nothing quarantined" \
+	"SELECT (SELECT string_agg(subject_key || '=' || value, ',' ORDER BY subject_key) FROM cleangov.rejected_hit WHERE context = 'watch')
+	        || ';' || (SELECT string_agg(subject_key, ',' ORDER BY subject_key) FROM cleangov.alert) || ';' || (SELECT count(*) FROM cleangov.rule_quarantine)" \
+	"8=NaN,9=Infinity;10,7;0"
 exit $fail
