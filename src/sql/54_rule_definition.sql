@@ -306,11 +306,15 @@ BEGIN
                     inner_sql, @extschema@.rule_exemption_sql(d));
   -- Streak: only periods closing a run of at least streak_min consecutive
   -- breaches of the same subject count (gaps and islands on the period's
-  -- ordinal; a missing period breaks the run).
+  -- ordinal; a missing period breaks the run).  Islands and lengths are
+  -- functions of the periods alone: dense_rank gives two hits of one period
+  -- the same rank (row_number would number such ties in any order and split
+  -- the island), and a streak's length is the number of periods from the
+  -- island's first to this one, not of hits.
   IF d.streak_min IS NOT NULL THEN
     out_sql := format(
-      'SELECT * FROM (SELECT g.*, count(*) OVER (PARTITION BY g.subject_key, g.cleangov_island ORDER BY g.cleangov_ord) AS cleangov_streak'
-      ' FROM (SELECT o.*, o.cleangov_ord - row_number() OVER (PARTITION BY o.subject_key ORDER BY o.cleangov_ord) AS cleangov_island'
+      'SELECT * FROM (SELECT g.*, g.cleangov_ord - min(g.cleangov_ord) OVER (PARTITION BY g.subject_key, g.cleangov_island) + 1 AS cleangov_streak'
+      ' FROM (SELECT o.*, o.cleangov_ord - dense_rank() OVER (PARTITION BY o.subject_key ORDER BY o.cleangov_ord) AS cleangov_island'
       ' FROM (SELECT x.*, @extschema@.period_ordinal(x.period, %L) AS cleangov_ord FROM (%s) x) o WHERE o.cleangov_ord IS NOT NULL) g) h'
       ' WHERE h.cleangov_streak >= %s',
       d.streak_step, out_sql, d.streak_min);

@@ -1,7 +1,7 @@
 -- Rule engine, part 4: batch runs, the run log, failures and quarantine.
 --
 -- cleangov.run() evaluates rules set-based (one query per rule) and hands the
--- hits to cleangov.raise_alerts(), which keeps one open alert per rule,
+-- hits to cleangov.raise_rule_hits() and so to raise_alerts(), which keeps one open alert per rule,
 -- subject and period: a second run raises nothing new.  A rule that fails is
 -- recorded in cleangov.rule_failure and quarantined (skipped by later runs and
 -- by the watch triggers) until cleangov.release_rule() or an explicit run of
@@ -16,6 +16,7 @@ CREATE TABLE @extschema@.run_log (
   hits        int,
   raised      int,
   refreshed   int,
+  rejected    int,
   status      text NOT NULL CHECK (status IN ('ok', 'failed', 'skipped')),
   message     text,
   run_by      name NOT NULL DEFAULT CURRENT_USER,
@@ -23,7 +24,7 @@ CREATE TABLE @extschema@.run_log (
 );
 CREATE SEQUENCE @extschema@.run_id_seq;
 COMMENT ON TABLE @extschema@.run_log IS
-  'One row per rule per batch run: rows read (rows of the shapes the rule reads), hits, alerts raised and refreshed, duration, status (ok, failed, skipped) and why.';
+  'One row per rule per batch run: rows read (rows of the shapes the rule reads), hits, alerts raised and refreshed, hits rejected (a NaN or infinite value or threshold, kept in cleangov.rejected_hit), duration, status (ok, failed, skipped) and why.';
 COMMENT ON SEQUENCE @extschema@.run_id_seq IS 'Numbers the batch runs of cleangov.run().';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.run_log', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.run_id_seq', '');
@@ -75,6 +76,103 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.record_rule_failure(text, text, text, text, text) IS
   'Records a run-time failure of a rule, quarantines the rule and raises a WARNING (used by run() and the watch triggers; security definer so that any writer of a watched table can record it). Volatile because it writes; parallel unsafe because it writes.';
+
+-- A hit whose value or threshold is NaN or infinite is bad data in one row
+-- (or a degenerate computation), not a failure of the rule: on the engine's
+-- paths (run(), the watch triggers) it is set apart here, before
+-- raise_alerts() (which refuses it, 22003, when called directly), kept in
+-- this table and reported by a WARNING, and the rule's other hits are raised.
+-- Otherwise anybody who may write one NaN amount into a watched table would
+-- quarantine the rule for everybody.
+CREATE TABLE @extschema@.rejected_hit (
+  rejected_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  rule_code    text NOT NULL,
+  subject_kind text,
+  subject_key  text,
+  unit_code    text,
+  period       text,
+  value        text,
+  threshold    text,
+  source_table text,
+  source_key   text,
+  sqlstate     text NOT NULL DEFAULT '22003',
+  reason       text NOT NULL,
+  context      text NOT NULL CHECK (context IN ('run', 'watch')),
+  rejected_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  rejected_by  name NOT NULL DEFAULT @extschema@.actor()
+);
+CREATE INDEX rejected_hit_rule_idx ON @extschema@.rejected_hit (rule_code, rejected_at);
+COMMENT ON TABLE @extschema@.rejected_hit IS
+  'Hits that the engine (cleangov.run(), the watch triggers) did not raise because their value or threshold is NaN or infinite (SQLSTATE 22003): one row per hit with its rule, subject, period, source row, the number as text, why, in a batch run or a watch trigger, when and by whom. The rule is not quarantined and its other hits are raised; correct the source row and the next run or write raises it.';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rejected_hit', '');
+GRANT SELECT ON @extschema@.rejected_hit TO cleangov_admin, cleangov_analyst;
+
+-- The engine's entry point: set apart the non-finite hits (one filtering
+-- expression over the array, so a COPY of a million rows stays one
+-- statement), then raise_alerts() with the others.
+-- volatile because it writes alerts and rejected hits
+CREATE FUNCTION @extschema@.raise_rule_hits(hits @extschema@.hit[], context text)
+RETURNS TABLE (alert_id bigint, action text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  good @extschema@.hit[];
+  rules text[];
+  counts bigint[];
+  i int;
+  total bigint := 0;
+BEGIN
+  IF context IS NULL OR context NOT IN ('run', 'watch') THEN
+    RAISE EXCEPTION 'context must be run or watch, not %', coalesce(context, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF hits IS NULL OR cardinality(hits) = 0 THEN
+    RETURN;
+  END IF;
+  -- a hit without a rule stays in the array: raise_alerts refuses it (22004)
+  WITH h AS MATERIALIZED (
+    SELECT x AS hit,
+           x.rule_code IS NOT NULL
+           AND (coalesce(x.value IN ('NaN', 'Infinity', '-Infinity'), false)
+                OR coalesce(x.threshold IN ('NaN', 'Infinity', '-Infinity'), false)) AS bad
+      FROM unnest(hits) x
+  ), rej AS (
+    INSERT INTO @extschema@.rejected_hit AS r
+           (rule_code, subject_kind, subject_key, unit_code, period, value, threshold,
+            source_table, source_key, reason, context)
+    SELECT (h.hit).rule_code, (h.hit).subject_kind, (h.hit).subject_key, (h.hit).unit_code,
+           coalesce((h.hit).period, ''), (h.hit).value::text, (h.hit).threshold::text,
+           (h.hit).source_table, (h.hit).source_key,
+           CASE WHEN coalesce((h.hit).value IN ('NaN', 'Infinity', '-Infinity'), false)
+                THEN 'non-finite value' ELSE 'non-finite threshold' END,
+           raise_rule_hits.context
+      FROM h WHERE h.bad
+    RETURNING r.rule_code
+  )
+  SELECT (SELECT array_agg(h.hit) FROM h WHERE NOT h.bad), c.rules, c.counts
+    INTO good, rules, counts
+    FROM (SELECT array_agg(k.rule_code ORDER BY k.rule_code) AS rules, array_agg(k.n ORDER BY k.rule_code) AS counts
+            FROM (SELECT rej.rule_code, count(*) AS n FROM rej GROUP BY rej.rule_code) k) c;
+  -- one WARNING per rule, not per hit
+  FOR i IN 1 .. coalesce(cardinality(rules), 0) LOOP
+    total := total + counts[i];
+    RAISE WARNING 'cleangov: rule %: % hit(s) with a NaN or infinite value or threshold not raised', rules[i], counts[i]
+      USING DETAIL = format('In %s. They are in cleangov.rejected_hit; the rule''s other hits are raised and the rule is not quarantined.',
+                            CASE context WHEN 'watch' THEN 'the watch trigger' ELSE 'a batch run' END),
+            HINT = 'Correct the source rows (a NaN or infinite amount).';
+  END LOOP;
+  IF good IS NOT NULL THEN
+    RETURN QUERY SELECT a.alert_id, a.action FROM @extschema@.raise_alerts(good) a;
+  END IF;
+  RETURN QUERY SELECT NULL::bigint, 'rejected'::text FROM generate_series(1, total);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_rule_hits(@extschema@.hit[], text) IS
+  'The engine''s way to raise a rule''s hits (cleangov.run() with context run, the watch triggers with context watch): hits whose value or threshold is NaN or infinite are set apart into cleangov.rejected_hit with one WARNING per rule, the others go to cleangov.raise_alerts(); returns raise_alerts'' rows and one row (NULL, rejected) per hit set apart. One bad row never fails or quarantines the rule. Security definer so that a rule''s owner can record rejected hits. Volatile because it writes; parallel unsafe because it writes.';
+REVOKE EXECUTE ON FUNCTION @extschema@.raise_rule_hits(@extschema@.hit[], text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.raise_rule_hits(@extschema@.hit[], text) TO cleangov_admin;
 
 -- volatile because it writes cleangov.rule_definition
 CREATE FUNCTION @extschema@.release_rule(rule_code text)
@@ -129,9 +227,9 @@ BEGIN
       RETURN format('its owner %s may not read cleangov_bound.%s', d.owner, s);
     END IF;
   END LOOP;
-  IF watching AND NOT (has_function_privilege(o, '@extschema@.raise_alerts(@extschema@.hit[])', 'EXECUTE')
+  IF watching AND NOT (has_function_privilege(o, '@extschema@.raise_rule_hits(@extschema@.hit[], text)', 'EXECUTE')
                        AND has_function_privilege(o, '@extschema@.record_rule_failure(text, text, text, text, text)', 'EXECUTE')) THEN
-    RETURN format('its owner %s may not execute cleangov.raise_alerts and cleangov.record_rule_failure', d.owner);
+    RETURN format('its owner %s may not execute cleangov.raise_rule_hits and cleangov.record_rule_failure', d.owner);
   END IF;
   RETURN NULL;
 END
@@ -144,7 +242,7 @@ COMMENT ON FUNCTION @extschema@.rule_owner_lacks(@extschema@.rule_definition, re
 -- owner, cleangov_bound.rules_<owner oid>(rule_code, count_shapes), owned by
 -- that owner, holds the owner's rules as static SQL and returns a rule's
 -- hits (and the row counts of the shapes asked for).  It only reads: the
--- hits go to raise_alerts() in run().  EXECUTE is granted to cleangov_admin,
+-- hits go to raise_rule_hits() in run().  EXECUTE is granted to cleangov_admin,
 -- who may read every alert the hits become.  The functions are generated
 -- again when rules change (the rewatch_all triggers) and, after the
 -- extension's own scripts (which drop them), by the first run().
@@ -248,7 +346,7 @@ BEGIN
   FOREACH code IN ARRAY rules LOOP
     i := i + 1;
     SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = code;
-    l := ROW(rid, code, clock_timestamp(), NULL, NULL, 0, NULL, NULL, 'ok', NULL, CURRENT_USER);
+    l := ROW(rid, code, clock_timestamp(), NULL, NULL, 0, NULL, NULL, NULL, 'ok', NULL, CURRENT_USER);
     hit_arr := NULL;
     sh := (SELECT s FROM unnest(d.reads) s
             WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s) ORDER BY s LIMIT 1);
@@ -282,9 +380,13 @@ BEGIN
         counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
         l.rows_read := coalesce((SELECT sum((counted ->> s)::bigint) FROM unnest(d.reads) s), 0);
         l.hits := coalesce(cardinality(hit_arr), 0);
-        SELECT count(*) FILTER (WHERE a.action = 'raised'), count(*) FILTER (WHERE a.action = 'refreshed')
-          INTO l.raised, l.refreshed
-          FROM @extschema@.raise_alerts(coalesce(hit_arr, '{}')) a;
+        SELECT count(*) FILTER (WHERE a.action = 'raised'), count(*) FILTER (WHERE a.action = 'refreshed'),
+               count(*) FILTER (WHERE a.action = 'rejected')
+          INTO l.raised, l.refreshed, l.rejected
+          FROM @extschema@.raise_rule_hits(coalesce(hit_arr, '{}'), 'run') a;
+        IF l.rejected > 0 THEN
+          l.message := format('%s hit(s) with a NaN or infinite number not raised (cleangov.rejected_hit)', l.rejected);
+        END IF;
         IF d.quarantined_at IS NOT NULL THEN
           UPDATE @extschema@.rule_definition x SET quarantined_at = NULL WHERE x.rule_code = code;
         END IF;
@@ -293,11 +395,11 @@ BEGIN
         -- a column): not a failure of the rule
         l.status := 'skipped';
         l.message := format('not run: %s (SQLSTATE %s)', SQLERRM, SQLSTATE);
-        l.hits := 0; l.raised := NULL; l.refreshed := NULL;
+        l.hits := 0; l.raised := NULL; l.refreshed := NULL; l.rejected := NULL;
       WHEN OTHERS THEN
         l.status := 'failed';
         l.message := format('%s (SQLSTATE %s)', SQLERRM, SQLSTATE);
-        l.hits := 0; l.raised := NULL; l.refreshed := NULL;
+        l.hits := 0; l.raised := NULL; l.refreshed := NULL; l.rejected := NULL;
         PERFORM @extschema@.record_rule_failure(code, 'run', NULL, SQLSTATE, SQLERRM);
       END;
     END IF;
@@ -311,7 +413,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.run(text, text) IS
-  'Batch evaluation of every enabled rule (or one rule, or one domain), set-based and idempotent: hits go to cleangov.raise_alerts(); each rule is logged in cleangov.run_log with rows read, hits, alerts raised and duration, and reported by a NOTICE; a failing rule is recorded and quarantined and the run goes on. Volatile because it raises alerts; parallel unsafe because it writes.';
+  'Batch evaluation of every enabled rule (or one rule, or one domain), set-based and idempotent: hits go to cleangov.raise_rule_hits() (hits with a NaN or infinite number are set apart into cleangov.rejected_hit, the rule is not failed for them); each rule is logged in cleangov.run_log with rows read, hits, alerts raised, hits rejected and duration, and reported by a NOTICE; a failing rule is recorded and quarantined and the run goes on. Volatile because it raises alerts; parallel unsafe because it writes.';
 
 -- A procedure, so that it can commit after each rule: on a long run the
 -- run log fills while it runs and a BI tool can read the progress.  A

@@ -25,7 +25,9 @@
 -- Failure handling: the one-pass query runs in a subtransaction.  If it
 -- fails, the rules are run one by one, each in its own subtransaction, and a
 -- rule that fails is recorded, quarantined and reported by a WARNING; the
--- other rules' alerts are raised and the user's statement goes on.
+-- other rules' alerts are raised and the user's statement goes on.  A hit
+-- with a NaN or infinite number is no failure: raise_rule_hits() sets it
+-- apart (cleangov.rejected_hit) and raises the others.
 
 CREATE TABLE @extschema@.watched (
   source     regclass PRIMARY KEY,
@@ -115,7 +117,7 @@ BEGIN
                   AND ((x.kind = 'row' AND x.shape = b.shape) OR (x.kind = 'set' AND x.realtime AND b.shape = ANY (x.reads)))
                 ORDER BY x.rule_code LOOP
         slow := slow || format(E'    BEGIN\n      SELECT array_agg(q.h) INTO hits FROM (%s) q;\n' ||
-                               E'      IF hits IS NOT NULL THEN PERFORM cleangov.raise_alerts(hits); END IF;\n' ||
+                               E'      IF hits IS NOT NULL THEN PERFORM cleangov.raise_rule_hits(hits, ''watch''); END IF;\n' ||
                                E'    EXCEPTION WHEN insufficient_privilege THEN\n' ||
                                E'      -- the owner lost a right since this was generated: not a failure of the rule\n' ||
                                E'      RAISE WARNING ''cleangov: rule %% was not checked on writes to %%: %%'', %L, %L, SQLERRM\n' ||
@@ -166,7 +168,7 @@ BEGIN
                              array_to_string(parts, E'\n      UNION ALL\n      '));
     END IF;
     body := body || format(
-      E'    IF hits IS NOT NULL THEN PERFORM cleangov.raise_alerts(hits); END IF;\n' ||
+      E'    IF hits IS NOT NULL THEN PERFORM cleangov.raise_rule_hits(hits, ''watch''); END IF;\n' ||
       E'  EXCEPTION WHEN OTHERS THEN\n    -- one rule at a time: find and quarantine the failing ones\n%s\n  END;\n' ||
       E'  RETURN NULL;\nEND', array_to_string(slow, E'\n'));
     -- Security definer, owned by the rules' owner: the rules run with their
@@ -186,7 +188,23 @@ BEGIN
   END LOOP;
 
   -- Owners that have no rule to check here any more: their functions go,
-  -- and their triggers with them.
+  -- and their triggers with them.  Except inside a trigger nested in another
+  -- (pg_trigger_depth() > 1: a rule quarantined by a watch trigger, whose
+  -- UPDATE of rule_definition fires rewatch_all): the function of that
+  -- owner may be the one running, so it is kept with an empty body, and its
+  -- triggers with it, until the next rewatch() outside a running trigger
+  -- (any rule change, release_rule()).
+  IF pg_trigger_depth() > 1 THEN
+    FOR ofn IN SELECT p.proname FROM pg_proc p
+                WHERE p.pronamespace = 'cleangov_bound'::regnamespace
+                  AND p.proname ~ ('^' || fn || '_[0-9]+$')
+                  AND NOT p.proname IN (SELECT fn || '_' || r.oid FROM pg_roles r WHERE r.rolname = ANY (owners)) LOOP
+      EXECUTE format(E'CREATE OR REPLACE FUNCTION cleangov_bound.%I() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER\n' ||
+                     E'SET search_path = pg_catalog, pg_temp SET jit = off AS %L', ofn,
+                     E'BEGIN\n  -- no rule of this owner to check here; dropped at the next cleangov.rewatch()\n  RETURN NULL;\nEND');
+      owners := owners || (SELECT r.rolname FROM pg_roles r WHERE fn || '_' || r.oid = ofn);
+    END LOOP;
+  END IF;
   PERFORM @extschema@.drop_watch_functions(fn, owners);
 END
 $$;

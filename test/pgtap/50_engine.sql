@@ -1,7 +1,7 @@
 -- Rule engine: binding, rule definitions checked at creation, batch runs
 -- (idempotent, logged), watch triggers over transition tables, quarantine.
 BEGIN;
-SELECT plan(38);
+SELECT plan(40);
 SET client_min_messages = warning;
 
 CREATE SCHEMA erp;
@@ -88,6 +88,14 @@ INSERT INTO erp.fees VALUES ('t1', 2020, 100, 50), ('t1', 2021, 100, 50), ('t2',
 SELECT is((SELECT hits FROM cleangov.run('T_STREAK')), 1, 'the streak rule has one hit');
 SELECT set_eq($$SELECT subject_key, period FROM cleangov.alert WHERE rule_code = 'T_STREAK'$$,
               $$VALUES ('t1', '2021')$$, 'a streak of 2 years fires at its second year; a gap breaks it');
+-- Two hits of one period inside a streak (two fee rows of 2021): the islands
+-- and the streak's length are functions of the periods, not of how the ties
+-- of a period are numbered.
+INSERT INTO erp.fees VALUES ('t4', 2020, 100, 50), ('t4', 2021, 100, 40), ('t4', 2021, 100, 60), ('t4', 2022, 100, 50);
+SELECT is((SELECT hits FROM cleangov.run('T_STREAK')), 4, 'both hits of 2021 and the hit of 2022 of t4 close a streak');
+SELECT results_eq($$SELECT period, (evidence ->> 'streak')::int FROM cleangov.alert
+                     WHERE rule_code = 'T_STREAK' AND subject_key = 't4' ORDER BY period$$,
+                  $$VALUES ('2021', 2), ('2022', 3)$$, 'a streak of three years counts three, whatever the duplicate of 2021');
 
 -- watch ---------------------------------------------------------------------
 SELECT throws_ok($$SELECT cleangov.watch('erp.contracts_v')$$, '42809', NULL, 'a view cannot be watched');

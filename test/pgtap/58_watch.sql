@@ -3,7 +3,7 @@
 -- breaching row of a statement wherever it is, leave the realtime set rules
 -- alone, and send a failing condition to the one-rule-at-a-time path.
 BEGIN;
-SELECT plan(11);
+SELECT plan(18);
 SET client_min_messages = warning;
 
 CREATE SCHEMA w;
@@ -59,6 +59,29 @@ SELECT results_eq($$SELECT rule_code, last_sqlstate FROM cleangov.rule_quarantin
                   $$VALUES ('W_BIG', '22012')$$, 'the failing rule is quarantined');
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'W_OVER' AND subject_key = '11'), 1,
           'the other row rule raises its alert');
+
+-- The rule quarantined inside the watch trigger is its owner's last rule on
+-- the table: the function running is not dropped under it but emptied, its
+-- triggers stay, and the next rewatch() outside a trigger drops them.
+UPDATE cleangov.rule SET enabled = false WHERE rule_code IN ('W_OVER', 'W_SUM');
+SELECT cleangov.release_rule('W_BIG');
+SELECT lives_ok($$INSERT INTO w.orders VALUES (12, 'b', 's7', 100, 100, 'u'), (13, 'b', 's7', 700, 700, 'u'), (14, 'b', 's7', 900, 900, 'u')$$,
+                'a multi-row write quarantining the last rule of its owner on the table goes on');
+SELECT results_eq($$SELECT rule_code FROM cleangov.rule_quarantine$$, $$VALUES ('W_BIG')$$, 'the rule is quarantined');
+SELECT results_eq($$SELECT count(*)::int, bool_and(p.prosrc ~ 'no rule of this owner') FROM cleangov.watched x
+                     JOIN pg_proc p ON p.proname ~ ('^' || x.function || '_[0-9]+$') WHERE x.source = 'w.orders'::regclass$$,
+                  $$VALUES (1, true)$$, 'the running function is kept, with an empty body');
+SELECT is((SELECT count(*)::int FROM pg_trigger g WHERE g.tgrelid = 'w.orders'::regclass AND g.tgname ~ '^cleangov_watch_'), 2,
+          'and its triggers');
+SELECT lives_ok($$INSERT INTO w.orders VALUES (15, 'b', 's7', 700, 700, 'u'); UPDATE w.orders SET price = 701 WHERE no IN (13, 15)$$,
+                'further writes in the same transaction go through the empty function');
+SELECT cleangov.rewatch('w.orders');
+SELECT is((SELECT count(*)::int FROM pg_trigger g WHERE g.tgrelid = 'w.orders'::regclass AND g.tgname ~ '^cleangov_watch_'), 0,
+          'rewatch() outside a trigger drops the empty function and its triggers');
+SELECT cleangov.release_rule('W_BIG');
+INSERT INTO w.orders VALUES (16, 'b', 's8', 700.5, 700.5, 'u');
+SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'W_BIG' AND subject_key = '16'), 1,
+          'released, the rule is watched again and raises');
 
 SELECT cleangov.unwatch('w.orders');
 SELECT is((SELECT count(*)::int FROM cleangov.watched), 0, 'unwatch() forgets the table');

@@ -1,9 +1,10 @@
 -- No silent wrong answer from a number or a period: NaN and infinities are
--- refused (22003) where a number enters (raise_alert(s), the hits of rules,
--- index_normalize, index_tree), impossible periods are refused (22007), and
+-- refused (22003) where a number enters (raise_alert(s), index_normalize,
+-- index_tree) and set apart, visibly, from a rule's hits (raise_rule_hits:
+-- the rule goes on and is not quarantined), impossible periods are refused (22007), and
 -- floats in evidence are rounded to 12 significant digits (round_sig).
 BEGIN;
-SELECT plan(43);
+SELECT plan(54);
 SET client_min_messages = error;
 
 -- ---- round_sig --------------------------------------------------------------
@@ -40,20 +41,56 @@ SELECT throws_ok($$SELECT cleangov.raise_alerts(ARRAY[ROW('T_NUM','unit','ok',NU
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'T_NUM'), 0, 'nothing was written');
 SELECT isnt(cleangov.raise_alert('T_NUM', 'unit', 'u', NULL, '', 1e308, -1e308), NULL, 'the largest finite numbers are accepted');
 
--- ---- hits of rules: a NaN price fails the rule visibly --------------------------
+-- ---- hits of rules: a NaN price is set apart, visibly; the rule goes on ------
+SELECT results_eq($$SELECT action FROM cleangov.raise_rule_hits(ARRAY[
+                      ROW('T_NUM','unit','fine',NULL,'',1,1,NULL,NULL,NULL,NULL)::cleangov.hit,
+                      ROW('T_NUM','unit','inf',NULL,'',1,'-Infinity',NULL,NULL,NULL,NULL)::cleangov.hit], 'run')$$,
+                  $$VALUES ('raised'), ('rejected')$$, 'raise_rule_hits raises the finite hit and sets the other apart');
+SELECT results_eq($$SELECT subject_key, value, threshold, sqlstate, reason, context FROM cleangov.rejected_hit$$,
+                  $$VALUES ('inf', '1', '-Infinity', '22003', 'non-finite threshold', 'run')$$, 'the rejected hit is kept');
+SELECT throws_ok($$SELECT cleangov.raise_rule_hits('{}', 'cron')$$, '22023', NULL, 'raise_rule_hits: an unknown context is refused');
+SELECT ok(NOT has_function_privilege('public', 'cleangov.raise_rule_hits(cleangov.hit[], text)', 'EXECUTE'),
+          'PUBLIC may not execute raise_rule_hits');
+DELETE FROM cleangov.rejected_hit;
+
 CREATE SCHEMA lib;
 CREATE TABLE lib.contract (cid text, buyer text, supplier text, amount numeric, market numeric);
 INSERT INTO lib.contract VALUES ('K1', 'B1', 'S1', 'NaN', 100), ('K2', 'B1', 'S1', 150, 100);
 SELECT cleangov.bind('contract', 'lib.contract', '{"contract_id": "cid", "buyer_id": "buyer", "supplier_id": "supplier", "market_price": "market"}');
-SELECT results_eq($$SELECT status, message ~ 'non-finite value: NaN' FROM cleangov.run('PROC_PRICE_OVER_MARKET')$$,
-                  $$VALUES ('failed', true)$$, 'a NaN contract price: the rule fails with the hit named, no alert');
-SELECT results_eq($$SELECT context, sqlstate FROM cleangov.rule_failure WHERE rule_code = 'PROC_PRICE_OVER_MARKET'$$,
-                  $$VALUES ('run', '22003')$$, 'the failure is recorded with 22003');
-SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET'), 0,
-          'no alert with value NaN, and the other breach waits for the data to be corrected');
-UPDATE lib.contract SET amount = 200 WHERE cid = 'K1';
-SELECT results_eq($$SELECT status, hits FROM cleangov.run('PROC_PRICE_OVER_MARKET')$$, $$VALUES ('ok', 2)$$,
-                  'corrected, the rule runs again (asked for by name) and raises both');
+SELECT results_eq($$SELECT status, hits, raised, rejected, message FROM cleangov.run('PROC_PRICE_OVER_MARKET')$$,
+                  $$VALUES ('ok', 2, 1, 1, '1 hit(s) with a NaN or infinite number not raised (cleangov.rejected_hit)')$$,
+                  'run(): a NaN contract price is set apart and counted, the other breach is raised');
+SELECT results_eq($$SELECT rule_code, subject_key, value, sqlstate, reason, context, rejected_by = current_user FROM cleangov.rejected_hit$$,
+                  $$VALUES ('PROC_PRICE_OVER_MARKET', 'K1', 'NaN', '22003', 'non-finite value', 'run', true)$$,
+                  'the NaN hit is in cleangov.rejected_hit');
+SELECT results_eq($$SELECT subject_key FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET'$$,
+                  $$VALUES ('K2')$$, 'no alert with value NaN; the other row''s alert is raised');
+SELECT is((SELECT count(*)::int FROM cleangov.rule_failure), 0, 'the rule did not fail');
+SELECT is((SELECT count(*)::int FROM cleangov.rule_quarantine), 0, 'and is not quarantined');
+
+-- The same through the watch trigger, written by a role with no cleangov right.
+CREATE ROLE nh_writer;
+GRANT USAGE ON SCHEMA lib TO nh_writer;
+GRANT INSERT ON lib.contract TO nh_writer;
+SELECT cleangov.watch('lib.contract');
+SET LOCAL ROLE nh_writer;
+SELECT lives_ok($$INSERT INTO lib.contract VALUES ('K3', 'B1', 'S1', 'Infinity', 100), ('K4', 'B1', 'S1', 'NaN', 100),
+                                                  ('K5', 'B1', 'S1', 300, 100)$$,
+                'a writer without cleangov rights inserts NaN and infinite prices with a breaching row');
+RESET ROLE;
+SELECT results_eq($$SELECT subject_key, value, context, rejected_by = 'nh_writer' FROM cleangov.rejected_hit
+                     WHERE rule_code = 'PROC_PRICE_OVER_MARKET' AND context = 'watch' ORDER BY subject_key$$,
+                  $$VALUES ('K3', 'Infinity', 'watch', true), ('K4', 'NaN', 'watch', true)$$,
+                  'the watch trigger sets the two hits apart, naming the writer');
+SELECT results_eq($$SELECT subject_key FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET' ORDER BY subject_key$$,
+                  $$VALUES ('K2'), ('K5')$$, 'the breaching row of the same statement is alerted');
+SELECT is((SELECT count(*)::int FROM cleangov.rule_quarantine), 0, 'no rule is quarantined');
+INSERT INTO lib.contract VALUES ('K6', 'B1', 'S1', 400, 100);
+SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET' AND subject_key = 'K6'), 1,
+          'and later breaches are alerted');
+UPDATE lib.contract SET amount = 200 WHERE cid IN ('K1', 'K3', 'K4');
+SELECT results_eq($$SELECT subject_key FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET' ORDER BY subject_key$$,
+                  $$VALUES ('K1'), ('K2'), ('K3'), ('K4'), ('K5'), ('K6')$$, 'corrected, the rows are alerted');
 
 -- ---- index_normalize and index_tree ----------------------------------------
 SELECT throws_ok($$SELECT cleangov.index_normalize('NaN', 'bounds', 'safer', 0, 100, NULL)$$, '22003',
