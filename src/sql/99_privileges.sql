@@ -47,6 +47,7 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.attach_rectification(regclass, name),
   @extschema@.close_alert_on_rectification(),
   @extschema@.record_rule_failure(text, text, text, text, text),
+  @extschema@.raise_rule_hits(@extschema@.hit[], text),
   @extschema@.release_rule(text),
   @extschema@.bind(text, regclass, jsonb),
   @extschema@.unbind(text),
