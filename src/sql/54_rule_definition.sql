@@ -174,7 +174,6 @@ AS $$
 DECLARE
   parts text[];
   out_sql text;
-  i int;
 BEGIN
   IF sql IS NULL THEN
     RETURN NULL;

@@ -121,8 +121,7 @@ DECLARE
   good @extschema@.hit[];
   rules text[];
   counts bigint[];
-  i int;
-  total bigint := 0;
+  total bigint := 0::bigint;
 BEGIN
   IF context IS NULL OR context NOT IN ('run', 'watch') THEN
     RAISE EXCEPTION 'context must be run or watch, not %', coalesce(context, 'NULL')

@@ -195,7 +195,7 @@ BEGIN
   -- triggers with it, until the next rewatch() outside a running trigger
   -- (any rule change, release_rule()).
   IF pg_trigger_depth() > 1 THEN
-    FOR ofn IN SELECT p.proname FROM pg_proc p
+    FOR ofn IN SELECT p.proname::text FROM pg_proc p
                 WHERE p.pronamespace = 'cleangov_bound'::regnamespace
                   AND p.proname ~ ('^' || fn || '_[0-9]+$')
                   AND NOT p.proname IN (SELECT fn || '_' || r.oid FROM pg_roles r WHERE r.rolname = ANY (owners)) LOOP
@@ -221,7 +221,7 @@ AS $$
 DECLARE
   f text;
 BEGIN
-  FOR f IN SELECT p.proname FROM pg_proc p
+  FOR f IN SELECT p.proname::text FROM pg_proc p
             WHERE p.pronamespace = 'cleangov_bound'::regnamespace
               AND p.proname ~ ('^' || fn || '_[0-9]+$')
               AND NOT p.proname IN (SELECT fn || '_' || r.oid FROM pg_roles r WHERE r.rolname = ANY (keep)) LOOP
@@ -315,7 +315,7 @@ AS $$
 DECLARE
   o record;
   fn text;
-  gone text[] := '{}';
+  gone text[] := '{}'::text[];
 BEGIN
   FOR o IN SELECT * FROM pg_event_trigger_dropped_objects()
             WHERE object_type IN ('table', 'view', 'materialized view', 'foreign table') LOOP
