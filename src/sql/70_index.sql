@@ -44,12 +44,13 @@ CREATE TABLE @extschema@.indicator (
     CONSTRAINT indicator_period_kind CHECK (period_kind IN ('month', 'quarter', 'year')),
   source_query    text,
   sort_order      int NOT NULL DEFAULT 0,
+  owner           name NOT NULL DEFAULT CURRENT_USER,
   PRIMARY KEY (framework_code, indicator_code),
   FOREIGN KEY (framework_code, parent_code) REFERENCES @extschema@.indicator (framework_code, indicator_code)
 );
 CREATE INDEX indicator_parent ON @extschema@.indicator (framework_code, parent_code);
 COMMENT ON TABLE @extschema@.indicator IS
-  'One indicator of a framework, at any depth: parent (NULL = first level), weight among its siblings, direction (higher_is riskier or safer), normalisation of a leaf to 0-100 (method NULL for an inner node; bounds: between worst and best; target: attainment of target; percentile: rank among peers; robust_z: robust z among peers, scored between worst and best z), sensible range of values, subject kinds, period kind, and optionally a SQL query that supplies its values. Checked when defined (doc/index.md lists the SQLSTATEs).';
+  'One indicator of a framework, at any depth: parent (NULL = first level), weight among its siblings, direction (higher_is riskier or safer), normalisation of a leaf to 0-100 (method NULL for an inner node; bounds: between worst and best; target: attainment of target; percentile: rank among peers; robust_z: robust z among peers, scored between worst and best z), sensible range of values, subject kinds, period kind, and optionally a SQL query that supplies its values; owner: the role whose rights that query runs with (its author, or a role the author is a member of; the shipped Pizhou framework: the extension''s owner). Checked when defined (doc/index.md lists the SQLSTATEs).';
 
 -- Persons scored by the index and the unit their score feeds.
 CREATE TABLE @extschema@.index_person (
@@ -113,6 +114,66 @@ CREATE FUNCTION @extschema@.period_rank(kind text) RETURNS int
 COMMENT ON FUNCTION @extschema@.period_rank(text) IS
   'Order of period kinds from finest: month 1, quarter 2, year 3.';
 
+-- The SQL of a SQL-defined indicator and of a profile source runs with its
+-- owner's rights, never with the caller's (doc/index.md, "Whose rights a
+-- source query runs with"): the owner is the role that wrote the SQL, or a
+-- role the writer is a member of.  Returns the owner to record: a writer who
+-- changes the SQL of a source owned by a role it is not a member of becomes
+-- its owner; changing anything else keeps the owner.  old_owner is NULL for
+-- a new row.
+-- stable because it reads roles
+CREATE FUNCTION @extschema@.source_owner(what text, owner name, old_owner name, sql_changed boolean)
+  RETURNS name
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = owner) THEN
+    RAISE EXCEPTION '%: its owner % is not a role', what, owner USING ERRCODE = 'undefined_object';
+  END IF;
+  IF pg_has_role(current_user, owner, 'MEMBER') THEN
+    RETURN owner;
+  END IF;
+  IF owner = old_owner THEN
+    RETURN CASE WHEN sql_changed THEN current_user ELSE owner END;
+  END IF;
+  RAISE EXCEPTION '%: % may not make % its owner', what, current_user, owner
+    USING ERRCODE = 'insufficient_privilege',
+          DETAIL = 'Its SQL runs with its owner''s rights; the owner is its author or a role the author is a member of.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.source_owner(text, name, name, boolean) IS
+  'Internal to the checks of indicators and profile sources: the owner to record for a source query (the given owner if the writer is a member of it; the writer, if it changes the SQL of a source owned by a role it is not a member of); 42501 for an owner the writer is not a member of, 42704 for one that is not a role. Stable because it reads roles.';
+
+-- Plans and runs a probe of a source query (its SQL wrapped in WHERE false)
+-- with the owner's rights, and rolls everything back: a query its owner may
+-- not run is refused when it is written.  Not security definer: it switches
+-- to the owner (SET LOCAL ROLE, undone with the rollback of the block) only
+-- when the caller is a member of it.
+-- volatile because it runs SQL and switches roles
+CREATE FUNCTION @extschema@.compile_as(owner name, probe text, arg text)
+  RETURNS void
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NOT pg_has_role(current_user, owner, 'MEMBER') THEN
+    RAISE EXCEPTION '% may not act as %', current_user, owner USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  BEGIN
+    IF owner <> current_user THEN
+      PERFORM set_config('role', owner, true);
+    END IF;
+    EXECUTE probe USING arg;
+    RAISE EXCEPTION USING ERRCODE = 'CGOK0', MESSAGE = 'compiled';
+  EXCEPTION WHEN SQLSTATE 'CGOK0' THEN
+    NULL;   -- planned and run; the role and anything the probe did are rolled back
+  END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.compile_as(name, text, text) IS
+  'Internal to the checks of indicators and profile sources: runs a probe of a source query with $1 = arg as its owner (the caller must be a member of it, 42501 otherwise) and rolls it back; the query''s own error (42501 for a right the owner lacks) otherwise. Volatile because it runs SQL; parallel unsafe because it switches roles.';
+
 -- Definition-time checks of an indicator.  Every refusal has its own SQLSTATE:
 --   22023 weight not a positive finite number, bounds inconsistent with the
 --         direction, bad subject kinds or period kind, parent cannot have children
@@ -128,7 +189,6 @@ DECLARE
   par record;
   anc text;
   depth int := 0;
-  finite_or_null CONSTANT text := 'is not a finite number';
 BEGIN
   SELECT * INTO fw FROM @extschema@.index_framework WHERE framework_code = NEW.framework_code;
   IF NEW.weight IS NULL OR NOT (NEW.weight > 0) OR NEW.weight = 'Infinity' OR NEW.weight = 'NaN' THEN
@@ -225,10 +285,20 @@ BEGIN
       RAISE EXCEPTION 'indicator % has children and cannot take its values from a query', NEW.indicator_code
         USING ERRCODE = '22023';
     END IF;
-    -- Plan it now, with $1 = a period, reading the three columns it must give.
+  END IF;
+  IF NEW.source_query IS NOT NULL OR TG_OP = 'UPDATE' THEN
+    NEW.owner := @extschema@.source_owner(format('indicator %s of framework %s', NEW.indicator_code, NEW.framework_code),
+                                          NEW.owner, CASE WHEN TG_OP = 'UPDATE' THEN OLD.owner END,
+                                          TG_OP = 'INSERT' OR NEW.source_query IS DISTINCT FROM OLD.source_query);
+  END IF;
+  IF NEW.source_query IS NOT NULL
+     AND (TG_OP = 'INSERT' OR NEW.source_query IS DISTINCT FROM OLD.source_query OR NEW.owner <> OLD.owner) THEN
+    -- Plan and run it now with its owner's rights, with $1 = a period,
+    -- reading the three columns it must give.
     BEGIN
-      EXECUTE format('SELECT q.subject_kind::text, q.subject_key::text, q.value::float8 FROM (%s) q WHERE false',
-                     NEW.source_query) USING '2000'::text;
+      PERFORM @extschema@.compile_as(NEW.owner,
+        format('SELECT q.subject_kind::text, q.subject_key::text, q.value::float8 FROM (%s) q WHERE false', NEW.source_query),
+        '2000');
     EXCEPTION WHEN OTHERS THEN
       DECLARE st text; msg text;
       BEGIN
@@ -243,7 +313,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.indicator_check() IS
-  'Trigger: refuses an indicator whose weight, bounds, subject kinds, period kind, parent (cycles) or source query is invalid. Volatile because it is a trigger that runs the source query; parallel unsafe because it is a trigger.';
+  'Trigger: refuses an indicator whose weight, bounds, subject kinds, period kind, parent (cycles) or source query is invalid, the source query compiled with its owner''s rights (an owner the writer is not a member of: 42501). Volatile because it is a trigger that runs the source query; parallel unsafe because it is a trigger.';
 CREATE TRIGGER indicator_check BEFORE INSERT OR UPDATE ON @extschema@.indicator
   FOR EACH ROW EXECUTE FUNCTION @extschema@.indicator_check();
 

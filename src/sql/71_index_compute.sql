@@ -266,17 +266,25 @@ BEGIN
   SELECT * INTO STRICT sc FROM @extschema@.band_scheme b WHERE b.scheme_code = fw.scheme_code;
 
   -- 1. The SQL-defined indicators: run each query per period, replacing what it gave before.
-  FOR q IN SELECT i.indicator_code, i.source_query FROM @extschema@.indicator i
+  --    Each query runs with its owner's rights, through the owner's generated
+  --    function (refresh_source_runners), never with the caller's.
+  FOR q IN SELECT i.indicator_code, i.owner FROM @extschema@.indicator i
             WHERE i.framework_code = index_compute.framework AND i.source_query IS NOT NULL
             ORDER BY i.indicator_code LOOP
+    IF to_regprocedure(format('cleangov_bound.%I(text, text, text)',
+                              'index_sources_' || (SELECT r.oid FROM pg_roles r WHERE r.rolname = q.owner))) IS NULL
+       AND has_function_privilege('@extschema@.refresh_source_runners()', 'EXECUTE') THEN
+      PERFORM @extschema@.refresh_source_runners();
+    END IF;
+    sql := format('INSERT INTO @extschema@.indicator_value (framework_code, indicator_code, period, subject_kind, subject_key, value, source)
+                   SELECT $2, $3, $1, r.subject_kind, r.subject_key, r.value, ''query'' FROM %s($1, $2, $3) r',
+                  @extschema@.source_runner('index_sources',
+                                            format('indicator %s of framework %s', q.indicator_code, framework), q.owner));
     DELETE FROM @extschema@.indicator_value v
      WHERE v.framework_code = index_compute.framework AND v.indicator_code = q.indicator_code
        AND v.period = ANY (periods) AND v.source = 'query';
     FOREACH p IN ARRAY periods LOOP
-      EXECUTE format('INSERT INTO @extschema@.indicator_value (framework_code, indicator_code, period, subject_kind, subject_key, value, source)
-                      SELECT $2, $3, $1, q.subject_kind::text, q.subject_key::text, q.value::float8, ''query''
-                        FROM (%s) q WHERE q.value IS NOT NULL', q.source_query)
-        USING p, framework, q.indicator_code;
+      EXECUTE sql USING p, framework, q.indicator_code;
     END LOOP;
   END LOOP;
 
@@ -377,7 +385,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.index_compute(text, text[], boolean) IS
-  'Computes the given periods of a framework set-based: runs the SQL-defined indicators, scores every leaf, rolls persons up their tree, persons into their units by the framework''s person rule, units up theirs, bands the composites, stores them (replacing those periods) and, if warn, raises IDX_PERSON_BAND / IDX_UNIT_BAND alerts. Returns the number of subjects per period, kind and level. Volatile because it writes the results; parallel unsafe because it writes.';
+  'Computes the given periods of a framework set-based: runs the SQL-defined indicators (each with its owner''s rights; a right the owner lacks: 42501 naming the indicator), scores every leaf, rolls persons up their tree, persons into their units by the framework''s person rule, units up theirs, bands the composites, stores them (replacing those periods) and, if warn, raises IDX_PERSON_BAND / IDX_UNIT_BAND alerts. Returns the number of subjects per period, kind and level. Volatile because it writes the results; parallel unsafe because it writes.';
 
 CREATE FUNCTION @extschema@.index_compute(framework text, period text, warn boolean DEFAULT true)
   RETURNS TABLE (period text, subject_kind text, level @extschema@.level, subjects bigint)

@@ -116,10 +116,11 @@ CREATE TABLE @extschema@.profile_source (
   section      text PRIMARY KEY CONSTRAINT profile_source_section_form CHECK (section ~ '^[a-z][a-z_]*$'),
   name_zh      text,
   source_query text NOT NULL,
-  sort_order   int NOT NULL DEFAULT 100
+  sort_order   int NOT NULL DEFAULT 100,
+  owner        name NOT NULL DEFAULT CURRENT_USER
 );
 COMMENT ON TABLE @extschema@.profile_source IS
-  'Extra sections of person_profile (reporting duties, major decisions, relations, ...): a query with $1 = the person key returning columns item (text), period (text), value (float8) and detail (jsonb). Checked when defined.';
+  'Extra sections of person_profile (reporting duties, major decisions, relations, ...): a query with $1 = the person key returning columns item (text), period (text), value (float8) and detail (jsonb); owner: the role whose rights the query runs with (its author, or a role the author is a member of). Checked when defined, with the owner''s rights.';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.profile_source', '');
 
 CREATE FUNCTION @extschema@.profile_source_check() RETURNS trigger
@@ -130,19 +131,166 @@ DECLARE
   st text;
   msg text;
 BEGIN
-  EXECUTE format('SELECT q.item::text, q.period::text, q.value::float8, q.detail::jsonb FROM (%s) q WHERE false',
-                 NEW.source_query) USING ''::text;
+  NEW.owner := @extschema@.source_owner(format('profile section %s', NEW.section), NEW.owner,
+                                        CASE WHEN TG_OP = 'UPDATE' THEN OLD.owner END,
+                                        TG_OP = 'INSERT' OR NEW.source_query IS DISTINCT FROM OLD.source_query);
+  IF TG_OP = 'UPDATE' AND NEW.source_query = OLD.source_query AND NEW.owner = OLD.owner THEN
+    RETURN NEW;
+  END IF;
+  BEGIN
+    PERFORM @extschema@.compile_as(NEW.owner,
+      format('SELECT q.item::text, q.period::text, q.value::float8, q.detail::jsonb FROM (%s) q WHERE false', NEW.source_query),
+      '');
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RAISE EXCEPTION 'query of profile section % is not valid: %', NEW.section, msg
+      USING ERRCODE = st, HINT = 'The query gets the person key as $1 (text) and returns columns item, period, value and detail.';
+  END;
   RETURN NEW;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-  RAISE EXCEPTION 'query of profile section % is not valid: %', NEW.section, msg
-    USING ERRCODE = st, HINT = 'The query gets the person key as $1 (text) and returns columns item, period, value and detail.';
 END
 $$;
 COMMENT ON FUNCTION @extschema@.profile_source_check() IS
-  'Trigger: plans a profile section''s query when it is defined and refuses it with the planner''s own SQLSTATE. Volatile because it is a trigger; parallel unsafe because it is a trigger.';
+  'Trigger: records the owner of a profile section''s query (42501 for an owner the writer is not a member of), plans and runs it with the owner''s rights when it is defined and refuses it with the planner''s own SQLSTATE. Volatile because it is a trigger; parallel unsafe because it is a trigger.';
 CREATE TRIGGER profile_source_check BEFORE INSERT OR UPDATE ON @extschema@.profile_source
   FOR EACH ROW EXECUTE FUNCTION @extschema@.profile_source_check();
+
+-- The SQL of profile sources and SQL-defined indicators runs with its
+-- owner's rights, never with those of whoever calls person_profile or
+-- index_compute: one generated SECURITY DEFINER function per owner and kind,
+-- owned by that owner, holds the owner's queries (as literals, run by
+-- EXECUTE with the period or person key as $1) and returns their rows.  It
+-- only reads: index_compute inserts what it returns.
+--   cleangov_bound.index_sources_<owner oid>(period, framework, indicator)
+--     -> (subject_kind, subject_key, value); EXECUTE to cleangov_admin
+--   cleangov_bound.profile_sources_<owner oid>(person_key, section)
+--     -> (item, period, value, detail); EXECUTE to the three cleangov roles
+-- A right the owner lacks when it runs is 42501 naming the source.  The
+-- functions are generated again whenever indicator or profile_source
+-- changes (the source_runners_refresh triggers) and, after the extension's
+-- own scripts (which drop them), by the first index_compute.
+-- volatile because it replaces the generated functions
+CREATE FUNCTION @extschema@.refresh_source_runners()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  g record;
+  f text;
+BEGIN
+  IF NOT @extschema@.creating_extension_script() THEN
+    FOR g IN
+      WITH src AS (
+        SELECT 'index_sources' AS kind, i.owner, i.framework_code || '/' || i.indicator_code AS key,
+               format('indicator %s of framework %s', i.indicator_code, i.framework_code) AS what,
+               format('SELECT q.subject_kind::text, q.subject_key::text, q.value::float8 FROM (%s) q WHERE q.value IS NOT NULL',
+                      i.source_query) AS sql
+          FROM @extschema@.indicator i WHERE i.source_query IS NOT NULL
+        UNION ALL
+        SELECT 'profile_sources', p.owner, p.section, format('profile section %s', p.section),
+               format('SELECT q.item::text, q.period::text, q.value::float8, q.detail::jsonb FROM (%s) q', p.source_query)
+          FROM @extschema@.profile_source p
+      )
+      SELECT s.kind, r.rolname, s.kind || '_' || r.oid AS fname,
+             CASE s.kind WHEN 'index_sources' THEN 'period text, framework text, indicator text'
+                         ELSE 'person_key text, section text' END AS args,
+             CASE s.kind WHEN 'index_sources' THEN 'text, text, text' ELSE 'text, text' END AS argtypes,
+             CASE s.kind WHEN 'index_sources' THEN 'TABLE (subject_kind text, subject_key text, value float8) LANGUAGE plpgsql VOLATILE'
+                         ELSE 'TABLE (item text, period text, value float8, detail jsonb) LANGUAGE plpgsql STABLE' END AS returns,
+             CASE s.kind WHEN 'index_sources' THEN 'cleangov_admin'
+                         ELSE 'cleangov_admin, cleangov_analyst, cleangov_inspector' END AS grantees,
+             CASE s.kind WHEN 'index_sources' THEN 'framework || ''/'' || indicator' ELSE 'section' END AS keyexpr,
+             CASE s.kind WHEN 'index_sources' THEN 'the SQL-defined indicators owned by %s, run with its rights by cleangov.index_compute()'
+                         ELSE 'the profile sources owned by %s, run with its rights by cleangov.person_profile()' END AS about,
+             string_agg(format(E'    WHEN %L THEN\n      BEGIN\n        RETURN QUERY EXECUTE %L USING $1;\n' ||
+                               E'      EXCEPTION WHEN insufficient_privilege THEN\n' ||
+                               E'        RAISE EXCEPTION ''%%: its owner %% lacks a right: %%'', %L, %L, SQLERRM\n' ||
+                               E'          USING ERRCODE = ''insufficient_privilege'',\n' ||
+                               E'                HINT = ''The query runs with its owner''''s rights: grant the owner the right, or have a role that has it write the query.'';\n' ||
+                               E'      END;', s.key, s.sql, s.what, s.owner), E'\n' ORDER BY s.key) AS branches
+        FROM src s JOIN pg_roles r ON r.rolname = s.owner
+       GROUP BY s.kind, r.rolname, r.oid
+    LOOP
+      EXECUTE format(E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(%s) RETURNS %s SECURITY DEFINER\n' ||
+                     E'SET search_path = pg_catalog, pg_temp AS %L',
+                     g.fname, g.args, g.returns,
+                     format(E'BEGIN\n  CASE %s\n%s\n    ELSE\n' ||
+                            E'      RAISE EXCEPTION ''no source %% owned by %%'', %s, %L USING ERRCODE = ''undefined_object'';\n' ||
+                            E'  END CASE;\nEND', g.keyexpr, g.branches, g.keyexpr, g.rolname));
+      EXECUTE format('ALTER FUNCTION cleangov_bound.%I(%s) OWNER TO %I', g.fname, g.argtypes, g.rolname);
+      EXECUTE format('REVOKE ALL ON FUNCTION cleangov_bound.%I(%s) FROM PUBLIC', g.fname, g.argtypes);
+      EXECUTE format('GRANT EXECUTE ON FUNCTION cleangov_bound.%I(%s) TO %s', g.fname, g.argtypes, g.grantees);
+      EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I(%s) IS %L', g.fname, g.argtypes,
+                     'cleangov: ' || format(g.about, g.rolname) || '; generated by cleangov.refresh_source_runners(), do not edit');
+    END LOOP;
+  END IF;
+  -- owners that own no source of that kind any more (in the extension's
+  -- scripts: all, or they would become members of the extension)
+  FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p
+            WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^(index|profile)_sources_[0-9]+$'
+              AND (@extschema@.creating_extension_script() OR NOT EXISTS (
+                     SELECT FROM pg_roles r
+                      WHERE r.oid = substring(p.proname FROM '[0-9]+$')::oid
+                        AND CASE WHEN p.proname LIKE 'index%'
+                                 THEN r.rolname IN (SELECT i.owner FROM @extschema@.indicator i WHERE i.source_query IS NOT NULL)
+                                 ELSE r.rolname IN (SELECT x.owner FROM @extschema@.profile_source x) END)) LOOP
+    EXECUTE 'DROP FUNCTION ' || f;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_source_runners() IS
+  'Generates again the functions cleangov_bound.index_sources_<owner oid>(period, framework, indicator) and cleangov_bound.profile_sources_<owner oid>(person_key, section) through which index_compute and person_profile run the SQL of indicators and profile sources with their owner''s rights (one security definer function per owner and kind, owned by it). Called when indicators or profile sources change. Security definer because it creates functions owned by the sources'' owners. Volatile because it creates functions; parallel unsafe because it does.';
+
+-- volatile because it replaces generated functions
+CREATE FUNCTION @extschema@.source_runners_refresh()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM @extschema@.refresh_source_runners();
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.source_runners_refresh() IS
+  'Trigger: after indicators or profile sources change, the functions that run their SQL with their owners'' rights are generated again (security definer: whoever may change a source may have the generated functions follow). Volatile because it creates functions; parallel unsafe because it does.';
+CREATE TRIGGER source_runners_refresh AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.indicator
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.source_runners_refresh();
+CREATE TRIGGER source_runners_refresh AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.profile_source
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.source_runners_refresh();
+
+-- The generated function that runs a source with its owner's rights, as
+-- text for EXECUTE, after checking that it exists and that the caller may
+-- execute it.  kind: index_sources or profile_sources; what names the source.
+-- stable because it reads the catalog
+CREATE FUNCTION @extschema@.source_runner(kind text, what text, owner name)
+  RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+DECLARE
+  o oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = owner);
+  f regprocedure;
+BEGIN
+  IF o IS NULL THEN
+    RAISE EXCEPTION '%: its owner % is not a role', what, owner USING ERRCODE = 'undefined_object';
+  END IF;
+  f := to_regprocedure(format('cleangov_bound.%I(%s)', kind || '_' || o,
+                              CASE kind WHEN 'index_sources' THEN 'text, text, text' ELSE 'text, text' END));
+  IF f IS NULL THEN
+    RAISE EXCEPTION '%: the function that runs it with the rights of % is not generated', what, owner
+      USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'cleangov.refresh_source_runners() generates it (index_compute does when it is missing).';
+  END IF;
+  IF NOT has_function_privilege(f, 'EXECUTE') THEN
+    RAISE EXCEPTION '%: % may not run the sources owned by %', what, current_user, owner
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN format('cleangov_bound.%I', kind || '_' || o);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.source_runner(text, text, name) IS
+  'Internal to index_compute and person_profile: the name of the generated function that runs a source''s SQL with its owner''s rights (kind index_sources or profile_sources); 42704 if the owner is not a role, 55000 if the function is not generated, 42501 if the caller may not execute it. Stable because it reads the catalog.';
 
 CREATE FUNCTION @extschema@.person_profile(person_key text)
   RETURNS TABLE (section text, item text, period text, value float8, level @extschema@.level, detail jsonb)
@@ -198,15 +346,16 @@ BEGIN
    WHERE a.subject_kind = 'person' AND a.subject_key = person_profile.person_key
    ORDER BY x.rectified_at, x.rectification_id;
   -- registered sections: reporting duties, relations, ...
+  -- (each with its owner's rights, through the owner's generated function)
   FOR src IN SELECT * FROM @extschema@.profile_source ORDER BY sort_order, section LOOP
-    RETURN QUERY EXECUTE format('SELECT %L::text, q.item::text, q.period::text, q.value::float8, NULL::%s, q.detail::jsonb
-                                   FROM (%s) q', src.section, '@extschema@.level', src.source_query)
-      USING person_profile.person_key;
+    RETURN QUERY EXECUTE format('SELECT $2, r.item, r.period, r.value, NULL::@extschema@.level, r.detail FROM %s($1, $2) r',
+                                @extschema@.source_runner('profile_sources', format('profile section %s', src.section), src.owner))
+      USING person_profile.person_key, src.section;
   END LOOP;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.person_profile(text) IS
-  'Integrity profile (廉政画像) of a person in one row set: section person (unit, position), score (composite and first level per computed period), contribution (leaves that took points off), alert, review, rectification, then every section registered in profile_source (reporting duties, major decisions, relations). Stable because it reads tables; parallel restricted because it runs registered queries.';
+  'Integrity profile (廉政画像) of a person in one row set: section person (unit, position), score (composite and first level per computed period), contribution (leaves that took points off), alert, review, rectification, then every section registered in profile_source (reporting duties, major decisions, relations), each query run with its owner''s rights (a right the owner lacks: 42501 naming the section). Stable because it reads tables; parallel restricted because it runs registered queries.';
 ALTER FUNCTION @extschema@.person_profile(text) PARALLEL RESTRICTED;
 
 -- Access: the admin defines frameworks and values, the analyst reads results.
@@ -219,3 +368,8 @@ GRANT INSERT, UPDATE, DELETE ON @extschema@.index_framework, @extschema@.indicat
                 @extschema@.indicator_value, @extschema@.index_run, @extschema@.index_score,
                 @extschema@.profile_source
    TO cleangov_admin;
+-- The generated functions that run profile sources and indicators with their
+-- owners' rights live in cleangov_bound: the roles that call person_profile
+-- and index_compute look them up there (EXECUTE is granted function by
+-- function, by refresh_source_runners).
+GRANT USAGE ON SCHEMA cleangov_bound TO cleangov_admin, cleangov_analyst, cleangov_inspector;

@@ -58,7 +58,9 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.index_compute(text, text[], boolean),
   @extschema@.index_compute(text, text, boolean),
   @extschema@.index_warn(text, text[]),
-  @extschema@.index_install_pizhou(boolean)
+  @extschema@.index_install_pizhou(boolean),
+  @extschema@.compile_as(name, text, text),
+  @extschema@.refresh_source_runners()
   TO cleangov_admin;
 GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_admin;
 
