@@ -108,6 +108,15 @@ BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = source) NOT IN ('r', 'p', 'v', 'm', 'f') THEN
     RAISE EXCEPTION '% is not a table or view', source USING ERRCODE = 'wrong_object_type';
   END IF;
+  -- Rules read a bound table with their owners' rights (shipped rules: the
+  -- extension owner's), and their evidence lands in alerts: binding a table
+  -- the binder may not read would let it read that table through them.
+  IF NOT pg_catalog.has_table_privilege(source, 'SELECT') THEN
+    RAISE EXCEPTION 'permission denied for table %', (SELECT c.relname FROM pg_class c WHERE c.oid = source)
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = 'Rules read a bound table with their owners'' rights; a role may bind only what it may read itself.',
+            HINT = 'Bind it as a role with SELECT on the table.';
+  END IF;
   list := @extschema@.binding_select_list(shape, source, columns);
   -- security_invoker: whoever reads the view (a rule, as its owner) reads
   -- the table with its own rights, never with those of the view's owner.

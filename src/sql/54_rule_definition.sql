@@ -348,6 +348,38 @@ $$;
 COMMENT ON FUNCTION @extschema@.rule_sql(text, text) IS
   'The SQL that computes a rule''s hits (one column h of type cleangov.hit): what cleangov.run() executes; useful to read or EXPLAIN a rule. Stable because it reads the rule tables.';
 
+-- The SQL of a rule definition, of a SQL-defined indicator and of a profile
+-- source runs with its owner's rights, never with the caller's (doc/alerts.md,
+-- "Whose rights a rule runs with"; doc/index.md, "Whose rights a source query
+-- runs with"): the owner is the role that wrote the SQL, or a role the writer
+-- is a member of.  The one place that decides it, for all three.  Returns the owner to record: a writer who
+-- changes the SQL of a source owned by a role it is not a member of becomes
+-- its owner; changing anything else keeps the owner.  old_owner is NULL for
+-- a new row.
+-- stable because it reads roles
+CREATE FUNCTION @extschema@.source_owner(what text, owner name, old_owner name, sql_changed boolean)
+  RETURNS name
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = owner) THEN
+    RAISE EXCEPTION '%: its owner % is not a role', what, owner USING ERRCODE = 'undefined_object';
+  END IF;
+  IF pg_has_role(current_user, owner, 'MEMBER') THEN
+    RETURN owner;
+  END IF;
+  IF owner = old_owner THEN
+    RETURN CASE WHEN sql_changed THEN current_user ELSE owner END;
+  END IF;
+  RAISE EXCEPTION '%: % may not make % its owner', what, current_user, owner
+    USING ERRCODE = 'insufficient_privilege',
+          DETAIL = 'Its SQL runs with its owner''s rights; the owner is its author or a role the author is a member of.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.source_owner(text, name, name, boolean) IS
+  'Internal to the checks of rule definitions, indicators and profile sources: the owner to record for their SQL (the given owner if the writer is a member of it; the writer, if it changes the SQL of a source owned by a role it is not a member of); 42501 for an owner the writer is not a member of, 42704 for one that is not a role. Stable because it reads roles.';
+
 -- Compiles a definition without running it: the shapes it reads get empty
 -- stand-in views when they are not bound, the query is planned, its columns
 -- checked, and everything is rolled back.
@@ -369,19 +401,10 @@ BEGIN
   IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' - 'shipped' = to_jsonb(OLD) - 'quarantined_at' - 'shipped' THEN
     RETURN NEW;
   END IF;
-  -- The rule's SQL runs with its owner's rights: the author's, or those of a
-  -- role the author is a member of.  An author who changes the SQL of a rule
-  -- owned by a role it does not have becomes the owner.
-  IF NOT coalesce((SELECT pg_has_role(current_user, r.oid, 'MEMBER') FROM pg_roles r WHERE r.rolname = NEW.owner),
-                  (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)) THEN
-    IF TG_OP = 'UPDATE' AND NEW.owner = OLD.owner THEN
-      NEW.owner := current_user;
-    ELSE
-      RAISE EXCEPTION 'rule %: % may not make % its owner', NEW.rule_code, current_user, NEW.owner
-        USING ERRCODE = 'insufficient_privilege',
-              DETAIL = 'A rule''s SQL runs with its owner''s rights; the owner is its author or a role the author is a member of.';
-    END IF;
-  END IF;
+  -- The rule's SQL runs with its owner's rights (source_owner): an author
+  -- who changes a rule owned by a role it does not have becomes the owner.
+  NEW.owner := @extschema@.source_owner(format('rule %s', NEW.rule_code), NEW.owner,
+                                         CASE WHEN TG_OP = 'UPDATE' THEN OLD.owner END, true);
   IF NEW.kind = 'set' AND (NEW.subject_expr IS NOT NULL OR NEW.unit_expr IS NOT NULL
                            OR NEW.period_expr IS NOT NULL OR NEW.evidence_expr IS NOT NULL) THEN
     RAISE EXCEPTION 'rule %: a set rule''s query returns subject, unit, period and evidence itself', NEW.rule_code

@@ -114,37 +114,6 @@ CREATE FUNCTION @extschema@.period_rank(kind text) RETURNS int
 COMMENT ON FUNCTION @extschema@.period_rank(text) IS
   'Order of period kinds from finest: month 1, quarter 2, year 3.';
 
--- The SQL of a SQL-defined indicator and of a profile source runs with its
--- owner's rights, never with the caller's (doc/index.md, "Whose rights a
--- source query runs with"): the owner is the role that wrote the SQL, or a
--- role the writer is a member of.  Returns the owner to record: a writer who
--- changes the SQL of a source owned by a role it is not a member of becomes
--- its owner; changing anything else keeps the owner.  old_owner is NULL for
--- a new row.
--- stable because it reads roles
-CREATE FUNCTION @extschema@.source_owner(what text, owner name, old_owner name, sql_changed boolean)
-  RETURNS name
-  LANGUAGE plpgsql STABLE PARALLEL SAFE
-  SET search_path = pg_catalog, pg_temp
-  AS $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = owner) THEN
-    RAISE EXCEPTION '%: its owner % is not a role', what, owner USING ERRCODE = 'undefined_object';
-  END IF;
-  IF pg_has_role(current_user, owner, 'MEMBER') THEN
-    RETURN owner;
-  END IF;
-  IF owner = old_owner THEN
-    RETURN CASE WHEN sql_changed THEN current_user ELSE owner END;
-  END IF;
-  RAISE EXCEPTION '%: % may not make % its owner', what, current_user, owner
-    USING ERRCODE = 'insufficient_privilege',
-          DETAIL = 'Its SQL runs with its owner''s rights; the owner is its author or a role the author is a member of.';
-END
-$$;
-COMMENT ON FUNCTION @extschema@.source_owner(text, name, name, boolean) IS
-  'Internal to the checks of indicators and profile sources: the owner to record for a source query (the given owner if the writer is a member of it; the writer, if it changes the SQL of a source owned by a role it is not a member of); 42501 for an owner the writer is not a member of, 42704 for one that is not a role. Stable because it reads roles.';
-
 -- Plans and runs a probe of a source query (its SQL wrapped in WHERE false)
 -- with the owner's rights, and rolls everything back: a query its owner may
 -- not run is refused when it is written.  Not security definer: it switches
