@@ -9,7 +9,10 @@
 #       alternating; target TPS ratio >= 0.7);
 #   (c) cleangov.run() of the whole library over the demo data (demo/generate.sql
 #       with 1 M tenders, bound and run by demo/detect.sql), per rule and in
-#       total, against count(*) of every source table the bindings read.
+#       total, against count(*) of every source table the bindings read;
+#   (d) (a) and (b) again with the contract shape bound through a code map
+#       (method) and a lookup (the buyer's unit from erp.buyers), watched
+#       through both (issue 12; same targets).
 # The data (the COPY source, the demo database) is made before the install
 # lock is taken; the lock is held from the build to the end of the
 # measurements (a cluster that has loaded cleangov.so crashes when another
@@ -22,7 +25,7 @@
 # Figures go to doc/performance.md (## rules).
 source "$(dirname "$0")/../scripts/lib.sh"
 
-parts=${BENCH_PARTS:-copy insert run}
+parts=${BENCH_PARTS:-copy insert mapped run}
 rows=${BENCH_ROWS:-1000000}
 reps=${BENCH_REPS:-3}
 secs=${BENCH_SECONDS:-20}
@@ -40,7 +43,7 @@ has() { [[ " $parts " == *" $1 "* ]]; }
 
 # Without cleangov: the data.
 createdb bench
-if has copy || has insert; then
+if has copy || has insert || has mapped; then
 	q -d bench -v rows="$rows" -v file="$datafile" -f bench/rules_data.sql
 fi
 if has run; then
@@ -54,17 +57,15 @@ fi
 measure() {
 	build_and_install
 	q -d bench -c 'CREATE EXTENSION cleangov' >/dev/null
-	if has copy || has insert; then
+	if has copy || has insert || has mapped; then
 		q -d bench -f bench/rules_setup.sql
 	fi
-	if has copy; then
-		echo "== (a) COPY of $rows contract rows, unwatched and watched (10 row rules), $reps runs each"
+	copy_part() { # $1: part name in bench.result
 		for i in $(seq "$reps"); do
-			q -d bench -v i="$i" -v file="$datafile" -f bench/rules_copy.sql
+			q -d bench -v i="$i" -v file="$datafile" -v part="$1" -f bench/rules_copy.sql
 		done
-	fi
-	if has insert; then
-		echo "== (b) single-row INSERTs: pgbench -n -c 4 -j 2 -T $secs, unwatched and watched, 2 runs each"
+	}
+	insert_part() { # $1: part name in bench.result
 		for i in 1 2; do
 			for mode in unwatched watched; do
 				q -d bench -c 'CALL bench.reset()'
@@ -72,16 +73,32 @@ measure() {
 				tps=$(pgbench -n -c 4 -j 2 -T "$secs" -f bench/rules_insert.pgbench bench 2>/dev/null |
 					sed -n 's/^tps = \([0-9.]*\) .*/\1/p')
 				echo "   run $i $mode: $tps TPS"
-				q -d bench -c "INSERT INTO bench.result VALUES ('insert', '$mode', $i, $tps)" \
-					-c "INSERT INTO bench.result SELECT 'insert', '$mode rows', $i, count(*) FROM erp.contracts"
+				q -d bench -c "INSERT INTO bench.result VALUES ('$1', '$mode', $i, $tps)" \
+					-c "INSERT INTO bench.result SELECT '$1', '$mode rows', $i, count(*) FROM erp.contracts"
 				if [ $mode = watched ]; then
 					q -d bench -c "SELECT cleangov.unwatch('erp.contracts')" \
-						-c "INSERT INTO bench.result SELECT 'insert', 'alerts raised', $i, count(*) FROM cleangov.alert" >/dev/null
+						-c "INSERT INTO bench.result SELECT '$1', 'alerts raised', $i, count(*) FROM cleangov.alert" >/dev/null
 				fi
 			done
 		done
+	}
+	if has copy; then
+		echo "== (a) COPY of $rows contract rows, unwatched and watched (10 row rules), $reps runs each"
+		copy_part copy
 	fi
-	if has copy || has insert; then
+	if has insert; then
+		echo "== (b) single-row INSERTs: pgbench -n -c 4 -j 2 -T $secs, unwatched and watched, 2 runs each"
+		insert_part insert
+	fi
+	if has mapped; then
+		echo "== (d) the same through a code map and a lookup (bench/rules_mapped.sql)"
+		q -d bench -f bench/rules_mapped.sql
+		echo "   (d.a) COPY, $reps runs each"
+		copy_part 'copy mapped'
+		echo "   (d.b) single-row INSERTs, 2 runs each"
+		insert_part 'insert mapped'
+	fi
+	if has copy || has insert || has mapped; then
 		q -d bench -f bench/rules_report.sql
 	fi
 	if has run; then

@@ -57,3 +57,9 @@ COMMENT ON FUNCTION erp.contract_rows(int) IS 'Benchmark contract rows.';
 
 -- The COPY source, written once.
 COPY (SELECT * FROM erp.contract_rows(:rows)) TO :'file';
+
+-- The buyers, for the mapped binding of part (d): the unit of each buyer
+-- lives here, not in the contract (the case that needs a lookup).
+CREATE TABLE erp.buyers (buyer text NOT NULL, unit text NOT NULL);
+INSERT INTO erp.buyers SELECT 'B' || b, 'U' || (b % 400) FROM generate_series(1, 2000) b;
+CREATE UNIQUE INDEX buyers_buyer ON erp.buyers (buyer);

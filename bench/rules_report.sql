@@ -16,3 +16,12 @@ SELECT round(u.tps) AS unwatched_tps, round(w.tps) AS watched_tps, round((w.tps 
   FROM (SELECT max(value) AS tps FROM bench.result WHERE part = 'insert' AND what = 'unwatched') u,
        (SELECT max(value) AS tps FROM bench.result WHERE part = 'insert' AND what = 'watched') w
  WHERE u.tps IS NOT NULL;
+
+\echo '== (d) through a code map and a lookup: COPY watched / unwatched (target <= 1.5), INSERT TPS watched / unwatched (target >= 0.7)'
+SELECT p.part, round(u.v) AS unwatched, round(w.v) AS watched, round((w.v / u.v)::numeric, 3) AS ratio
+  FROM (VALUES ('copy mapped', false), ('insert mapped', true)) p(part, higher_is_better)
+  CROSS JOIN LATERAL (SELECT CASE WHEN p.higher_is_better THEN max(value) ELSE min(value) END AS v
+                        FROM bench.result r WHERE r.part = p.part AND r.what = 'unwatched') u
+  CROSS JOIN LATERAL (SELECT CASE WHEN p.higher_is_better THEN max(value) ELSE min(value) END AS v
+                        FROM bench.result r WHERE r.part = p.part AND r.what = 'watched') w
+ WHERE u.v IS NOT NULL;
