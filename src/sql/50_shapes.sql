@@ -19,6 +19,13 @@ CREATE TABLE @extschema@.shape (
 COMMENT ON TABLE @extschema@.shape IS
   'Canonical shapes that rules read; a user table is bound to one with cleangov.bind().';
 
+CREATE TABLE @extschema@.code_list (
+  list text NOT NULL,
+  code text NOT NULL,
+  PRIMARY KEY (list, code)
+);
+COMMENT ON TABLE @extschema@.code_list IS 'SHIM';
+
 CREATE TABLE @extschema@.shape_column (
   shape       text NOT NULL REFERENCES @extschema@.shape,
   column_name text NOT NULL,
@@ -26,6 +33,8 @@ CREATE TABLE @extschema@.shape_column (
   type        regtype NOT NULL,
   required    bool NOT NULL,
   description text NOT NULL,
+  code_list   text,
+  date_reading text CHECK (date_reading IN ('start', 'end')),
   PRIMARY KEY (shape, column_name),
   UNIQUE (shape, position)
 );
@@ -203,3 +212,11 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('project_filing', 'location', 6, 'text', false, 'project location'),
  ('project_filing', 'amount', 7, 'numeric', false, 'investment or funds requested (yuan)')
 ) v(s, c, p, t, r, d);
+-- SHIM
+INSERT INTO @extschema@.code_list VALUES ('method','open'),('method','selective'),('method','limited'),('method','direct'),('method','draw'),
+ ('bid_status','valid'),('bid_status','disqualified'),('bid_status','withdrawn'),('bid_status','pending'),('bid_status','invited'),
+ ('step','approve'),('step','build'),('step','pay');
+UPDATE @extschema@.shape_column SET code_list = 'method' WHERE column_name = 'method';
+UPDATE @extschema@.shape_column SET code_list = 'bid_status' WHERE shape = 'bid' AND column_name = 'status';
+UPDATE @extschema@.shape_column SET code_list = 'step' WHERE shape = 'approval_step' AND column_name = 'step';
+UPDATE @extschema@.shape_column SET date_reading = 'end' WHERE shape = 'tender' AND column_name = 'period_end';

@@ -31,6 +31,8 @@ CREATE TABLE @extschema@.rule_definition (
   realtime      bool NOT NULL DEFAULT false,
   reads         text[] NOT NULL DEFAULT '{}',
   query_columns text[] NOT NULL DEFAULT '{}',
+  needs         text[] NOT NULL DEFAULT '{}',
+  degrades      jsonb NOT NULL DEFAULT '{}',
   quarantined_at timestamptz,
   created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   created_by    name NOT NULL DEFAULT CURRENT_USER,

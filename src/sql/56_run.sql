@@ -189,6 +189,30 @@ $$;
 COMMENT ON FUNCTION @extschema@.release_rule(text) IS
   'Ends the quarantine of a rule: batch runs and watch triggers evaluate it again. Volatile because it writes; parallel unsafe because it writes.';
 
+-- Why a rule cannot run on the bindings as they are (NULL: it can): a shape
+-- it reads is not bound, or its binding is broken, or a column the rule
+-- needs (rule_definition.needs) is absent in the binding: the fact is not
+-- recorded, and absent is never read as false.  The rule is skipped and
+-- says why; it is not quarantined.
+-- stable because it reads the bindings
+CREATE FUNCTION @extschema@.rule_cannot_run(d @extschema@.rule_definition)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(
+    (SELECT format('shape %s is not bound', s) FROM unnest(d.reads) s
+      WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s) ORDER BY s LIMIT 1),
+    (SELECT format('the binding of %s is broken: %s', b.shape, b.broken) FROM @extschema@.binding b
+      WHERE b.shape = ANY (d.reads) AND b.broken IS NOT NULL ORDER BY b.shape LIMIT 1),
+    (SELECT format('does not run: %s is not bound (the fact is not recorded, and absent is not false); map it, or set a constant {"%s": {"value": ...}}',
+                   string_agg(n, ', ' ORDER BY n), min(split_part(n, '.', 2)))
+       FROM unnest(d.needs) n JOIN @extschema@.binding b ON b.shape = split_part(n, '.', 1)
+      WHERE split_part(n, '.', 2) = ANY (b.absent)
+     HAVING count(*) > 0));
+END;
+COMMENT ON FUNCTION @extschema@.rule_cannot_run(@extschema@.rule_definition) IS
+  'Why a rule cannot run on the current bindings (a shape it reads is not bound or its binding is broken, or a column it needs is absent: absent is not false), or NULL when it can; run() and the watch triggers skip such a rule with this reason and do not quarantine it. Stable because it reads the bindings.';
+
 -- Why a rule cannot run with its owner's rights (NULL: it can).  The owner
 -- needs to read every table the rule's shapes are bound to (and the source
 -- a watch trigger reads), the shapes' views, the exemptions, and for a watch
@@ -211,7 +235,8 @@ BEGIN
     RETURN format('its owner %s is not a role', d.owner);
   END IF;
   FOR t IN SELECT source WHERE source IS NOT NULL
-           UNION SELECT b.source FROM @extschema@.binding b WHERE b.shape = ANY (d.reads) LOOP
+           UNION SELECT x::regclass FROM @extschema@.binding b CROSS JOIN LATERAL unnest(b.tables) x
+                  WHERE b.shape = ANY (d.reads) AND b.broken IS NULL LOOP
     IF NOT has_table_privilege(o, t, 'SELECT') THEN
       RETURN format('its owner %s may not read %s', d.owner, t);
     END IF;
@@ -347,8 +372,7 @@ BEGIN
     SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = code;
     l := ROW(rid, code, clock_timestamp(), NULL, NULL, 0, NULL, NULL, NULL, 'ok', NULL, CURRENT_USER);
     hit_arr := NULL;
-    sh := (SELECT s FROM unnest(d.reads) s
-            WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s) ORDER BY s LIMIT 1);
+    sh := @extschema@.rule_cannot_run(d);
     IF sh IS NULL THEN
       why := @extschema@.rule_owner_lacks(d);
       runner := format('cleangov_bound.rules_%s(text, text[])', (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner));
@@ -364,7 +388,7 @@ BEGIN
     END IF;
     IF sh IS NOT NULL THEN
       l.status := 'skipped';
-      l.message := format('shape %s is not bound', sh);
+      l.message := sh;
     ELSIF why IS NOT NULL THEN
       -- a missing right is not a failure of the rule: skipped, not quarantined
       l.status := 'skipped';

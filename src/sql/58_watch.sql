@@ -48,8 +48,44 @@ CREATE TABLE @extschema@.watch_skip (
   PRIMARY KEY (source, rule_code)
 );
 COMMENT ON TABLE @extschema@.watch_skip IS
-  'Rules that the watch triggers of a table leave out because the rule''s owner lacks a right the rule needs there (to read the table, to raise alerts); kept up to date by cleangov.rewatch(). Grant the owner the right, or change the owner, and the rule is watched again.';
+  'Rules that the watch triggers of a table leave out, and why: the rule''s owner lacks a right the rule needs there (to read the table, to raise alerts), or a column the rule needs is absent in a binding (absent is not false); kept up to date by cleangov.rewatch(). Grant the right or bind the column, and the rule is watched again.';
 GRANT SELECT ON @extschema@.watch_skip TO cleangov_admin;
+
+-- The rows of a binding's shape that a statement on table t reaches, as a
+-- subquery over the statement's transition table cleangov_new: the new rows
+-- themselves when t is the source; the source rows joined to them when t is
+-- a lookup; the view's rows whose reach columns equal theirs when t is a
+-- base table of a bound view.  Either way through the binding's own select
+-- list, so the rules see exactly the rows of cleangov_bound.<shape> that
+-- the statement can have changed.
+-- stable because it reads cleangov.binding
+CREATE FUNCTION @extschema@.binding_rows_sql(b @extschema@.binding, t regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  alias text;
+  r jsonb;
+BEGIN
+  IF t = b.source THEN
+    RETURN format('(SELECT %s FROM %s)', b.select_list, @extschema@.binding_from(b.source, b.lookups, 'src'));
+  END IF;
+  SELECT x.key INTO alias FROM jsonb_each(b.lookups) x WHERE (x.value ->> 'oid')::oid = t ORDER BY x.key LIMIT 1;
+  IF alias IS NOT NULL THEN
+    RETURN format('(SELECT %s FROM %s)', b.select_list, @extschema@.binding_from(b.source, b.lookups, alias));
+  END IF;
+  SELECT x.value INTO r FROM jsonb_each(b.reach) x WHERE (x.value ->> 'oid')::oid = t LIMIT 1;
+  IF r IS NOT NULL THEN
+    RETURN format('(SELECT %s FROM %s WHERE EXISTS (SELECT FROM cleangov_new n WHERE %s))', b.select_list, b.from_list,
+                  (SELECT string_agg(format('n.%I = src.%I', o.value #>> '{}', o.key), ' AND ' ORDER BY o.key)
+                     FROM jsonb_each(r -> 'on') o));
+  END IF;
+  RAISE EXCEPTION 'shape % is not bound through %', b.shape, t USING ERRCODE = 'object_not_in_prerequisite_state';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.binding_rows_sql(@extschema@.binding, regclass) IS
+  'Internal to the watch triggers: the rows of a binding''s shape that a statement on table t reaches (t the source: its new rows; a lookup: the source rows joined to them; a base table of a bound view: the view rows its reach columns match), as a subquery over the transition table cleangov_new read through the binding''s select list. Stable because it reads the binding.';
 
 -- volatile because it replaces the generated trigger functions
 CREATE FUNCTION @extschema@.rewatch(source regclass)
@@ -59,7 +95,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   fn text;
-  b record;
+  b @extschema@.binding;
   d @extschema@.rule_definition;
   why text;
   owners name[] := '{}';
@@ -86,11 +122,18 @@ BEGIN
   -- others, noted (a missing right is not a failure of the rule).
   DELETE FROM @extschema@.watch_skip s WHERE s.source = rewatch.source;
   FOR d IN SELECT DISTINCT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-             JOIN @extschema@.binding y ON y.source = rewatch.source
+             JOIN @extschema@.binding y ON rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL
               AND ((x.kind = 'row' AND x.shape = y.shape) OR (x.kind = 'set' AND x.realtime AND y.shape = ANY (x.reads)))
             WHERE r.enabled AND x.quarantined_at IS NULL LOOP
-    IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s)) THEN
-      skipped := skipped || d.rule_code;   -- reads an unbound shape: nothing to check
+    IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s AND y.broken IS NULL)) THEN
+      skipped := skipped || d.rule_code;   -- reads an unbound or broken shape: nothing to check
+      CONTINUE;
+    END IF;
+    -- a fact the rule needs is not recorded: it does not run (absent is not false)
+    why := @extschema@.rule_cannot_run(d);
+    IF why IS NOT NULL THEN
+      skipped := skipped || d.rule_code;
+      INSERT INTO @extschema@.watch_skip (source, rule_code, owner, reason) VALUES (source, d.rule_code, d.owner, why);
       CONTINUE;
     END IF;
     why := @extschema@.rule_owner_lacks(d, source, true);
@@ -109,8 +152,8 @@ BEGIN
     own_oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = own);
     ofn := fn || '_' || own_oid;
     parts := '{}'; onepass := '{}'; prefilter := '{}'; slow := '{}';
-    FOR b IN SELECT * FROM @extschema@.binding x WHERE x.source = rewatch.source ORDER BY x.shape LOOP
-      src := format('(SELECT %s FROM cleangov_new src)', b.select_list);
+    FOR b IN SELECT * FROM @extschema@.binding x WHERE rewatch.source::oid = ANY (x.tables) AND x.broken IS NULL ORDER BY x.shape LOOP
+      src := @extschema@.binding_rows_sql(b, rewatch.source);
       cases := '{}'; conds := '{}'; exempts := '{}';
       FOR d IN SELECT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
                 WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
@@ -266,12 +309,12 @@ BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = source) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', source
       USING ERRCODE = 'wrong_object_type',
-            HINT = 'Only tables can be watched; shapes bound to views are checked by cleangov.run().';
+            HINT = 'A view is watched through its base tables: bind it with reach => ''{"schema.table": {"view column": "table column"}}'' and watch each table.';
   END IF;
-  IF NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.source = watch.source) THEN
+  IF NOT EXISTS (SELECT FROM @extschema@.binding b WHERE watch.source::oid = ANY (b.tables) AND b.broken IS NULL) THEN
     RAISE EXCEPTION 'table % is not bound to any shape', source
       USING ERRCODE = 'object_not_in_prerequisite_state',
-            HINT = 'Bind it first: cleangov.bind(shape, table, mapping).';
+            HINT = 'Bind it first (as a source, a lookup, or a base table in a view binding''s reach): cleangov.bind(shape, table, mapping).';
   END IF;
   IF EXISTS (SELECT FROM @extschema@.watched w WHERE w.source = watch.source) THEN
     RAISE NOTICE 'table % is already watched', source;
@@ -304,9 +347,12 @@ $$;
 COMMENT ON FUNCTION @extschema@.unwatch(regclass) IS
   'Ends real-time checking of a table: drops its watch triggers and generated functions. Volatile because it drops triggers; parallel unsafe because it does.';
 
--- A dropped table or view leaves no binding, watch or function behind: the
--- rules reading its shapes are then skipped ("shape is not bound"), never
--- failed and quarantined.
+-- A dropped table or view leaves no watch or function behind, and marks the
+-- bindings that read it broken (the source, a lookup, a base table in a
+-- reach, or the bound view itself, which a DROP COLUMN ... CASCADE takes
+-- with it): the rules reading their shapes are then skipped with the reason,
+-- never failed and quarantined, until cleangov.rebind() or bind() restores
+-- them (and the watch of a source that was watched).
 CREATE FUNCTION @extschema@.forget_dropped()
 RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -315,34 +361,58 @@ AS $$
 DECLARE
   o record;
   fn text;
+  watched_gone oid[] := '{}'::oid[];
   gone text[] := '{}'::text[];
+  cols text[] := '{}'::text[];
+  b record;
 BEGIN
-  FOR o IN SELECT * FROM pg_event_trigger_dropped_objects()
-            WHERE object_type IN ('table', 'view', 'materialized view', 'foreign table') LOOP
+  FOR o IN SELECT * FROM pg_event_trigger_dropped_objects() x WHERE x.object_type = 'table column' LOOP
+    cols := cols || o.object_identity;
+  END LOOP;
+  -- the tables first, so that a binding whose source went says so, not
+  -- that its view (dropped with it by CASCADE) went
+  FOR o IN SELECT * FROM pg_event_trigger_dropped_objects() x
+            WHERE x.object_type IN ('table', 'view', 'materialized view', 'foreign table')
+            ORDER BY x.schema_name = 'cleangov_bound' LOOP
     DELETE FROM @extschema@.watched w WHERE w.source = o.objid RETURNING w.function INTO fn;
     IF fn IS NOT NULL THEN
+      watched_gone := watched_gone || o.objid;
       DELETE FROM @extschema@.watch_skip s WHERE s.source = o.objid;
       PERFORM @extschema@.drop_watch_functions(fn);
     END IF;
-    WITH d AS (
-      DELETE FROM @extschema@.binding b
-       WHERE b.source = o.objid OR (o.schema_name = 'cleangov_bound' AND b.shape = o.object_name)
-      RETURNING b.shape)
-    SELECT gone || array_agg(d.shape) INTO gone FROM d;
-  END LOOP;
-  gone := array_remove(gone, NULL);
-  IF cardinality(gone) > 0 THEN
-    -- the views of bindings whose table went (a DROP ... CASCADE took them)
-    FOR fn IN SELECT s FROM unnest(gone) s WHERE to_regclass('cleangov_bound.' || quote_ident(s)) IS NOT NULL LOOP
-      EXECUTE format('DROP VIEW cleangov_bound.%I', fn);
+    FOR b IN UPDATE @extschema@.binding x
+                SET broken = CASE
+                      WHEN o.schema_name = 'cleangov_bound' AND x.shape = o.object_name AND NOT o.objid = ANY (x.tables) THEN
+                        'the bound view cleangov_bound.' || x.shape || ' was dropped'
+                        || coalesce(' (with ' || (SELECT string_agg('column ' || c, ', ') FROM unnest(cols) c) || ')', '')
+                      WHEN o.objid = x.source THEN format('its source %s was dropped', o.object_identity)
+                      WHEN EXISTS (SELECT FROM jsonb_each(x.lookups) l WHERE (l.value ->> 'oid')::oid = o.objid)
+                        THEN format('its lookup table %s was dropped', o.object_identity)
+                      ELSE format('%s, a base table of its view, was dropped', o.object_identity) END,
+                    broken_at = pg_catalog.now(),
+                    was_watched = x.was_watched OR x.source = ANY (watched_gone)
+              WHERE x.broken IS NULL
+                AND (o.objid = ANY (x.tables) OR (o.schema_name = 'cleangov_bound' AND x.shape = o.object_name))
+              RETURNING x.shape, x.broken LOOP
+      gone := gone || format('%s (%s)', b.shape, b.broken);
+      IF to_regclass('cleangov_bound.' || quote_ident(b.shape)) IS NOT NULL THEN
+        EXECUTE format('DROP VIEW cleangov_bound.%I', b.shape);
+      END IF;
     END LOOP;
+  END LOOP;
+  -- a watched source dropped after its binding broke: restore its watch on rebind
+  UPDATE @extschema@.binding x SET was_watched = true
+   WHERE x.broken IS NOT NULL AND x.source = ANY (watched_gone) AND NOT x.was_watched;
+  IF cardinality(gone) > 0 THEN
     PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
-    RAISE NOTICE 'cleangov: shape(s) % no longer bound (their table was dropped)', array_to_string(gone, ', ');
+    RAISE WARNING 'cleangov: binding(s) broken: %', array_to_string(gone, '; ')
+      USING DETAIL = 'Rules reading these shapes are skipped (status skipped in cleangov.run_log), not quarantined.',
+            HINT = 'Load the table again and call cleangov.rebind(shape), or cleangov.unbind(shape).';
   END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.forget_dropped() IS
-  'Event trigger on sql_drop: forgets the bindings and watches of a dropped table or view (and of a dropped cleangov_bound view), so that rules reading them are skipped rather than quarantined. Security definer because it writes cleangov''s tables for whoever drops a table. Volatile because it writes; parallel unsafe because it writes.';
+  'Event trigger on sql_drop: forgets the watch of a dropped table and marks broken every binding that read it (source, lookup, base table of a bound view) or whose bound view went (a DROP COLUMN ... CASCADE), with the reason, so that rules reading them are skipped rather than quarantined until cleangov.rebind() restores them. Security definer because it writes cleangov''s tables for whoever drops a table. Volatile because it writes; parallel unsafe because it writes.';
 CREATE EVENT TRIGGER cleangov_forget_dropped ON sql_drop
-  WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED')
+  WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED', 'ALTER TABLE')
   EXECUTE FUNCTION @extschema@.forget_dropped();

@@ -49,7 +49,8 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.record_rule_failure(text, text, text, text, text),
   @extschema@.raise_rule_hits(@extschema@.hit[], text),
   @extschema@.release_rule(text),
-  @extschema@.bind(text, regclass, jsonb),
+  @extschema@.bind(text, regclass, jsonb, jsonb, jsonb),
+  @extschema@.rebind(text),
   @extschema@.unbind(text),
   @extschema@.run(text, text),
   @extschema@.rewatch(regclass),
@@ -63,6 +64,11 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.refresh_source_runners()
   TO cleangov_admin;
 GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_admin;
+
+-- The profile of the bindings reads the bound data with the caller's rights:
+-- the admin and the analyst, who read the data the rules read.
+GRANT SELECT ON @extschema@.binding TO cleangov_admin, cleangov_analyst;
+GRANT SELECT ON @extschema@.binding_profile TO cleangov_admin, cleangov_analyst;
 
 -- Trigger functions (shipped_row_*, rule_log_change, rule_touch, unit_no_cycle,
 -- alert_status_guard, append_only, rewatch_all, the index checks) are granted

@@ -174,8 +174,8 @@ SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE subject_key = 'p2'), 1
 SELECT cleangov.bind('contract', 'rr.orders',
   '{"contract_id": "no", "buyer_id": "buyer", "supplier_id": "supplier", "amount": "price", "market_price": "ref", "unit_code": "unit"}');
 SELECT lives_ok($$DROP TABLE rr.orders CASCADE$$, 'drop a bound and watched table');
-SELECT is((SELECT count(*)::int FROM cleangov.binding WHERE shape = 'contract') + (SELECT count(*)::int FROM cleangov.watched WHERE source::oid NOT IN (SELECT oid FROM pg_class)),
-          0, 'its binding and watch are forgotten');
+SELECT is((SELECT count(*)::int FROM cleangov.binding WHERE shape = 'contract' AND broken IS NULL) + (SELECT count(*)::int FROM cleangov.watched WHERE source::oid NOT IN (SELECT oid FROM pg_class)),
+          0, 'its watch is forgotten and its binding marked broken');
 SELECT set_eq($$SELECT r.rule_code, r.status FROM cleangov.run(domain => 'rrtest') r$$,
               $$VALUES ('RR_BIG', 'skipped'), ('RR_HOSTILE{s}', 'skipped'), ('RR_PAY', 'ok')$$, 'run() skips the dropped table''s rules');
 INSERT INTO rr.pay VALUES ('p3', 'u', 'c', 5000);
