@@ -5,7 +5,7 @@
 -- wrong, and broken and restored when its tables are dropped.  The expected
 -- alerts are those of test/county/expected.tsv.
 BEGIN;
-SELECT plan(65);
+SELECT plan(67);
 SET client_min_messages = warning;
 SET LOCAL TimeZone = 'Asia/Shanghai';
 -- Until the binding core of issue 12 is installed, the suite is skipped
@@ -104,6 +104,16 @@ SELECT set_eq($$SELECT shape, column_name FROM cleangov.binding_profile WHERE as
                        ('approval_case', 'submitted_at'), ('approval_case', 'decided_at'), ('approval_step', 'done_at')$$,
               'every date-only column read as a time is in the profile');
 SELECT is((SELECT count(*)::int FROM cleangov.binding_profile WHERE aspect = 'broken'), 0, 'nothing is broken');
+
+-- a default code for the values a code map does not name
+SAVEPOINT with_default;
+SELECT cleangov.bind('bid', 'ylx.tbxx', $${
+  "bid_id": {"columns": ["xmbh", "tbdw"]}, "tender_id": "xmbh", "bidder_id": "tbdw", "amount": "tbbj", "submitted_at": "tbsj",
+  "status": {"column": "zt", "codes": {"有效": "valid", "撤回": "withdrawn"}, "default": "disqualified"}}$$);
+SELECT results_eq($$SELECT status, count(*)::int FROM cleangov_bound.bid WHERE tender_id IN ('YLX-P-ZF', 'YLX-P-R035') GROUP BY 1 ORDER BY 1$$,
+                  $$VALUES ('disqualified', 4), ('valid', 2)$$, 'with a default, 无效 and 作废 both read as the default');
+SELECT is((SELECT count(*)::int FROM cleangov.check_binding('bid') WHERE aspect = 'codes'), 0, 'and the profile finds no value outside the list');
+ROLLBACK TO SAVEPOINT with_default;
 
 -- run -----------------------------------------------------------------------
 SELECT is((SELECT count(*)::int FROM cleangov.run() WHERE status = 'failed'), 0, 'run() fails no rule');
@@ -226,7 +236,7 @@ SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'R003' AND
           'a write to the reloaded tender table raises again');
 
 \else
-SELECT skip('the binding core (cleangov.check_binding, cleangov.rebind) is not installed', 65);
+SELECT skip('the binding core (cleangov.check_binding, cleangov.rebind) is not installed', 67);
 \endif
 
 SELECT * FROM finish();
