@@ -39,7 +39,7 @@ INSERT INTO @extschema@.shape VALUES
  ('contract', 'contract', '合同', 'contract_id', 'A signed contract between a buyer and a supplier.'),
  ('contract_change', 'contract change', '合同变更', 'change_id', 'A change (amendment) of a contract.'),
  ('approval_case', 'approval case', '审批事项', 'case_id', 'An administrative approval or service case with its statutory time limit.'),
- ('approval_step', 'approval step', '审批环节', 'step_id', 'One step of an approval case or project (approve, build, pay, ...) with its expected position in the statutory order.'),
+ ('approval_step', 'approval step', '审批环节', 'step_id', 'One step of an approval case or project (apply, accept, review, approve, build_start, pay: code list approval_step) with its expected position in the statutory order.'),
  ('penalty', 'penalty', '行政处罚', 'penalty_id', 'An administrative penalty decision with its amount and violation type.'),
  ('budget_line', 'budget line', '预算', NULL, 'A budget amount per unit, category and period, with the actual spending when known (budget execution).'),
  ('expense', 'expense', '支出', 'expense_id', 'A payment by a unit, with category and date.'),

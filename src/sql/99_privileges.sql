@@ -31,6 +31,10 @@ $$;
 -- Who may handle an alert: any cleangov role may ask about itself.
 GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+-- volatile (it creates temporary views), called by rule_definition_check with
+-- the writer's rights inside the check's rolled-back subtransaction
+GRANT EXECUTE ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[])
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 
 -- The closed loop: inspectors review and reopen (the functions check the unit).
 GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
