@@ -386,14 +386,31 @@ $$;
 COMMENT ON FUNCTION @extschema@.source_owner(text, name, name, boolean) IS
   'Internal to the checks of rule definitions, indicators and profile sources: the owner to record for their SQL (the given owner if the writer is a member of it; the writer, if it changes the SQL of a source owned by a role it is not a member of); 42501 for an owner the writer is not a member of, 42704 for one that is not a role. Stable because it reads roles.';
 
+-- A stand-in for a shape: a SELECT of NULLs of the shape's columns but those
+-- left out, followed by tail (' WHERE false': no rows; ' OFFSET 0': one row
+-- the planner cannot fold).
+-- stable because it reads the catalog tables
+CREATE FUNCTION @extschema@.shape_stand_in(shape text, left_out text[], tail text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT 'SELECT ' || string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position) || tail
+    FROM @extschema@.shape_column c
+   WHERE c.shape = shape_stand_in.shape AND NOT c.column_name = ANY (left_out);
+END;
+COMMENT ON FUNCTION @extschema@.shape_stand_in(text, text[], text) IS
+  'Internal to rule_columns_read: the SQL of a stand-in for a shape (NULLs of its columns but left_out, then tail). Stable because it reads the catalog tables.';
+
 -- Which optional shape columns a rule reads, by probing: every shape the
--- rule reads gets an empty stand-in view (pg_temp.cleangov_probe_<shape>),
--- and one shape at a time loses its optional columns; planning the rule then
--- fails naming a column it reads (42703), which is given back, until it
--- plans.  A rule that hands a bound view to a function by name (the
--- relationship rules' 'cleangov_bound.person') is run over the empty
--- stand-ins (one row of NULLs each) instead of planned, so that the function's own SQL is probed too
--- (column_or raises 42703 on a probe stand-in instead of falling back).
+-- rule reads is replaced by an empty stand-in, and one shape at a time loses
+-- its optional columns; planning the rule then fails naming a column it
+-- reads (42703), which is given back, until it plans.  A rule that hands a
+-- bound view to a function by name (the relationship rules'
+-- 'cleangov_bound.person') is run over stand-in views
+-- (pg_temp.cleangov_probe_<shape>, one row of NULLs each) instead of
+-- planned, so that the function's own SQL is probed too (column_or raises
+-- 42703 on a probe stand-in instead of falling back).
 -- Called by rule_definition_check inside its rolled-back subtransaction.
 CREATE FUNCTION @extschema@.rule_columns_read(d @extschema@.rule_definition, shapes text[])
 RETURNS text[]
@@ -401,44 +418,56 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  tpl text;
   probe text;
   sh text;
+  s2 text;
   missing text[];
   found text[] := '{}'::text[];
-  body text := ' WHERE false';
+  run_it boolean;
   col text;
   msg text;
   state text;
 BEGIN
-  probe := regexp_replace(@extschema@.rule_sql(d), 'cleangov_bound\.(\w+)', 'pg_temp.cleangov_probe_\1', 'g');
-  IF probe ~ '''pg_temp\.cleangov_probe_' THEN
-    -- run, in the order written (nested loops, FROM order), so that a
-    -- function reached first is called even though every input is empty
-    probe := 'SELECT count(*) FROM (' || probe || ') cleangov_probe';
-    -- one row of NULLs, so that every join reaches the function; OFFSET 0
-    -- keeps the planner from folding the NULLs into the joins (a join on
-    -- NULL is constant false, and would remove the function from the plan)
-    body := ' OFFSET 0';
+  tpl := @extschema@.rule_sql(d);
+  -- A function handed a bound view by name: run the rule, in the order
+  -- written (nested loops, FROM order), over stand-in views of one row of
+  -- NULLs, so that every join reaches the function (OFFSET 0 keeps the
+  -- planner from folding the NULLs into the joins: a join on NULL is
+  -- constant false and would remove the function from the plan).  Otherwise
+  -- plan it with each cleangov_bound.<shape> written as an inline subquery:
+  -- no views to create.
+  run_it := tpl ~ '''cleangov_bound\.';
+  IF run_it THEN
     SET LOCAL enable_hashjoin = off;
     SET LOCAL enable_mergejoin = off;
     SET LOCAL join_collapse_limit = 1;
-  ELSE
-    probe := 'EXPLAIN (COSTS OFF) ' || probe;
+    FOREACH sh IN ARRAY shapes LOOP
+      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+    END LOOP;
   END IF;
   FOREACH sh IN ARRAY shapes LOOP
-    EXECUTE format('CREATE TEMP VIEW %I AS SELECT %s', 'cleangov_probe_' || sh,
-      (SELECT string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position)
-         FROM @extschema@.shape_column c WHERE c.shape = sh)) || body;
-  END LOOP;
-  FOREACH sh IN ARRAY shapes LOOP
+    -- Planned SQL reads a column only by naming it: only the optional columns
+    -- whose names occur in it are taken away (a shape naming none costs no
+    -- probe).  A function reads columns named in its own SQL: all of them.
     missing := ARRAY(SELECT c.column_name FROM @extschema@.shape_column c
-                      WHERE c.shape = sh AND NOT c.required ORDER BY c.position);
+                      WHERE c.shape = sh AND NOT c.required
+                        AND (run_it OR tpl ~ ('\m' || c.column_name || '\M'))
+                      ORDER BY c.position);
     CONTINUE WHEN missing = '{}';
     LOOP
-      EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
-      EXECUTE format('CREATE TEMP VIEW %I AS SELECT %s', 'cleangov_probe_' || sh,
-        (SELECT string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position)
-           FROM @extschema@.shape_column c WHERE c.shape = sh AND NOT c.column_name = ANY (missing))) || body;
+      IF run_it THEN
+        EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
+        EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, missing, ' OFFSET 0'));
+        probe := 'SELECT count(*) FROM (' || regexp_replace(tpl, 'cleangov_bound\.(\w+)', 'pg_temp.cleangov_probe_\1', 'g') || ') cleangov_probe';
+      ELSE
+        probe := tpl;
+        FOREACH s2 IN ARRAY shapes LOOP
+          probe := regexp_replace(probe, 'cleangov_bound\.' || s2 || '\M',
+                                  '(' || @extschema@.shape_stand_in(s2, CASE WHEN s2 = sh THEN missing ELSE '{}' END, ' WHERE false') || ')', 'g');
+        END LOOP;
+        probe := 'EXPLAIN (COSTS OFF) ' || probe;
+      END IF;
       BEGIN
         EXECUTE probe;
         EXIT;       -- runs without the columns still missing: it does not read them
@@ -448,8 +477,10 @@ BEGIN
         col := CASE WHEN state = '42703' THEN coalesce(substring(msg FROM '^column (?:[^ ]*\.)?"?(\w+)"? does not exist'),
                                                        substring(msg FROM ' lacks column\(s\) "?(\w+)')) END;
         IF col IS NULL OR NOT col = ANY (missing) THEN
-          -- a failure that names no missing column: count them all as read
-          -- (a declaration then has to classify them; never fewer than read)
+          -- a failure that names no missing column (a reference the inline
+          -- form cannot take, such as cleangov_bound.tender without an
+          -- alias): count them all as read, so that a declaration has to
+          -- classify them (never fewer than read)
           found := found || ARRAY(SELECT sh || '.' || m FROM unnest(missing) m);
           EXIT;
         END IF;
@@ -458,16 +489,16 @@ BEGIN
         EXIT WHEN missing = '{}';
       END;
     END LOOP;
-    EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
-    EXECUTE format('CREATE TEMP VIEW %I AS SELECT %s', 'cleangov_probe_' || sh,
-      (SELECT string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position)
-         FROM @extschema@.shape_column c WHERE c.shape = sh)) || body;
+    IF run_it THEN
+      EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
+      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+    END IF;
   END LOOP;
   RETURN ARRAY(SELECT DISTINCT f FROM unnest(found) f ORDER BY f);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[]) IS
-  'Internal to rule_definition_check: the optional shape columns (shape.column) the rule reads, found by planning (or, for a rule passing a bound view to a function, running) it over empty stand-ins that lack them; creates temporary views, so call it only inside a subtransaction that is rolled back. Volatile because it creates views; parallel unsafe because it writes the catalog.';
+  'Internal to rule_definition_check: the optional shape columns (shape.column) the rule reads, found by planning it over empty stand-ins that lack them (or, for a rule passing a bound view to a function, running it over stand-in views); creates temporary views, so call it only inside a subtransaction that is rolled back. Volatile because it creates views; parallel unsafe because it writes the catalog.';
 
 -- A rule's needs and degrades must name optional shape columns it reads.
 -- stable because it reads the catalog tables
