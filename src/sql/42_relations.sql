@@ -57,18 +57,32 @@ $$;
 COMMENT ON FUNCTION @extschema@.require_columns(regclass, text, text[]) IS
   'Raises 42703 naming the columns of a canonical shape that a relation lacks (used by the relationship functions on their arguments). Stable because it reads the catalog.';
 
--- The column, if the relation has it, else the fallback expression.
+-- The column, if the relation has it, else the fallback expression.  On a
+-- rule's probe stand-in (a temporary view cleangov_probe_<shape>, see
+-- rule_columns_read) a missing column is an error naming it, so that the
+-- probe learns which optional columns these functions read.
 -- stable because it reads the catalog
 CREATE FUNCTION @extschema@.column_or(rel regclass, col text, fallback text, qualifier text DEFAULT NULL) RETURNS text
-  LANGUAGE sql STABLE PARALLEL SAFE
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
   AS $$
-  SELECT coalesce((SELECT coalesce(quote_ident(qualifier) || '.', '') || quote_ident(a.attname) FROM pg_attribute a
-                    WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped),
-                  fallback)
+DECLARE
+  found name;
+BEGIN
+  SELECT a.attname INTO found FROM pg_attribute a
+   WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+  IF found IS NOT NULL THEN
+    RETURN coalesce(quote_ident(qualifier) || '.', '') || quote_ident(found);
+  END IF;
+  IF EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND c.relnamespace = pg_my_temp_schema()
+                                      AND c.relname LIKE 'cleangov\_probe\_%') THEN
+    RAISE EXCEPTION 'column %.% does not exist', rel, quote_ident(col) USING ERRCODE = 'undefined_column';
+  END IF;
+  RETURN fallback;
+END
 $$;
 COMMENT ON FUNCTION @extschema@.column_or(regclass, text, text, text) IS
-  'Quoted column name (after qualifier. if given) if the relation has the column, else the fallback SQL expression: how the relationship functions read optional columns. Stable because it reads the catalog.';
+  'Quoted column name (after qualifier. if given) if the relation has the column, else the fallback SQL expression: how the relationship functions read optional columns (on a rule''s probe stand-in, a missing column raises 42703 naming it). Stable because it reads the catalog.';
 
 CREATE FUNCTION @extschema@.relation_paths(
     relations regclass, sources text[], max_hops int DEFAULT 2,

@@ -19,13 +19,6 @@ CREATE TABLE @extschema@.shape (
 COMMENT ON TABLE @extschema@.shape IS
   'Canonical shapes that rules read; a user table is bound to one with cleangov.bind().';
 
-CREATE TABLE @extschema@.code_list (
-  list text NOT NULL,
-  code text NOT NULL,
-  PRIMARY KEY (list, code)
-);
-COMMENT ON TABLE @extschema@.code_list IS 'SHIM';
-
 CREATE TABLE @extschema@.shape_column (
   shape       text NOT NULL REFERENCES @extschema@.shape,
   column_name text NOT NULL,
@@ -33,8 +26,6 @@ CREATE TABLE @extschema@.shape_column (
   type        regtype NOT NULL,
   required    bool NOT NULL,
   description text NOT NULL,
-  code_list   text,
-  date_reading text CHECK (date_reading IN ('start', 'end')),
   PRIMARY KEY (shape, column_name),
   UNIQUE (shape, position)
 );
@@ -48,7 +39,7 @@ INSERT INTO @extschema@.shape VALUES
  ('contract', 'contract', '合同', 'contract_id', 'A signed contract between a buyer and a supplier.'),
  ('contract_change', 'contract change', '合同变更', 'change_id', 'A change (amendment) of a contract.'),
  ('approval_case', 'approval case', '审批事项', 'case_id', 'An administrative approval or service case with its statutory time limit.'),
- ('approval_step', 'approval step', '审批环节', 'step_id', 'One step of an approval case or project (approve, build, pay, ...) with its expected position in the statutory order.'),
+ ('approval_step', 'approval step', '审批环节', 'step_id', 'One step of an approval case or project (apply, accept, review, approve, build_start, pay: code list approval_step) with its expected position in the statutory order.'),
  ('penalty', 'penalty', '行政处罚', 'penalty_id', 'An administrative penalty decision with its amount and violation type.'),
  ('budget_line', 'budget line', '预算', NULL, 'A budget amount per unit, category and period, with the actual spending when known (budget execution).'),
  ('expense', 'expense', '支出', 'expense_id', 'A payment by a unit, with category and date.'),
@@ -212,11 +203,3 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('project_filing', 'location', 6, 'text', false, 'project location'),
  ('project_filing', 'amount', 7, 'numeric', false, 'investment or funds requested (yuan)')
 ) v(s, c, p, t, r, d);
--- SHIM
-INSERT INTO @extschema@.code_list VALUES ('method','open'),('method','selective'),('method','limited'),('method','direct'),('method','draw'),
- ('bid_status','valid'),('bid_status','disqualified'),('bid_status','withdrawn'),('bid_status','pending'),('bid_status','invited'),
- ('step','approve'),('step','build'),('step','pay');
-UPDATE @extschema@.shape_column SET code_list = 'method' WHERE column_name = 'method';
-UPDATE @extschema@.shape_column SET code_list = 'bid_status' WHERE shape = 'bid' AND column_name = 'status';
-UPDATE @extschema@.shape_column SET code_list = 'step' WHERE shape = 'approval_step' AND column_name = 'step';
-UPDATE @extschema@.shape_column SET date_reading = 'end' WHERE shape = 'tender' AND column_name = 'period_end';

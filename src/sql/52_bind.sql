@@ -419,13 +419,13 @@ BEGIN
       END IF;
       SELECT x INTO bad FROM (SELECT x.value #>> '{}' AS x FROM jsonb_each(v -> 'codes') x
                               UNION ALL SELECT v ->> 'default' WHERE jsonb_typeof(v -> 'default') IS DISTINCT FROM 'null' AND v ? 'default') t
-       WHERE NOT EXISTS (SELECT FROM @extschema@.code_list l WHERE l.list = list_name AND l.code = t.x)
+       WHERE NOT EXISTS (SELECT FROM @extschema@.code l WHERE l.list = list_name AND l.code = t.x)
        LIMIT 1;
       IF bad IS NOT NULL OR (v ? 'default' AND jsonb_typeof(v -> 'default') NOT IN ('string', 'null', 'boolean')) THEN
         RAISE EXCEPTION 'the code map of column "%" of shape "%" maps to "%", which is not a code of list %', c.column_name, shape,
           coalesce(bad, v ->> 'default'), list_name
           USING ERRCODE = 'invalid_parameter_value',
-                HINT = format('The codes are in cleangov.code_list where list = %L.', list_name);
+                HINT = format('The codes are in cleangov.code where list = %L.', list_name);
       END IF;
       e := format('CASE (%s)::text %s ELSE %s END', e,
                   (SELECT string_agg(format('WHEN %L THEN %L', x.key, x.value #>> '{}'), ' ' ORDER BY x.key) FROM jsonb_each(v -> 'codes') x),
@@ -669,7 +669,7 @@ BEGIN
               ORDER BY sc.position LOOP
       EXECUTE format('SELECT jsonb_agg(jsonb_build_array(q.val, q.n) ORDER BY q.n DESC, q.val) FROM ('
                      'SELECT q0.val, count(*) AS n FROM (SELECT x.%I::text AS val FROM %s x) q0 WHERE q0.val IS NOT NULL'
-                     ' AND NOT EXISTS (SELECT FROM @extschema@.code_list l WHERE l.list = $1 AND l.code = q0.val)'
+                     ' AND NOT EXISTS (SELECT FROM @extschema@.code l WHERE l.list = $1 AND l.code = q0.val)'
                      ' GROUP BY 1) q', c.column_name, v) INTO outside USING c.code_list;
       IF outside IS NOT NULL THEN
         RETURN QUERY SELECT b.shape, 'codes'::text, c.column_name, 'outside the code list'::text,

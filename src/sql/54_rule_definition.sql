@@ -25,6 +25,7 @@ CREATE TABLE @extschema@.rule_definition (
   evidence_expr text,
   query         text,
   threshold_key text,
+  threshold_expr text,
   exemption     text,
   streak_min    int CHECK (streak_min >= 1),
   streak_step   text CHECK (streak_step IN ('day', 'month', 'year')),
@@ -33,17 +34,19 @@ CREATE TABLE @extschema@.rule_definition (
   query_columns text[] NOT NULL DEFAULT '{}',
   needs         text[] NOT NULL DEFAULT '{}',
   degrades      jsonb NOT NULL DEFAULT '{}',
+  reads_columns text[] NOT NULL DEFAULT '{}',
   quarantined_at timestamptz,
   created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   created_by    name NOT NULL DEFAULT CURRENT_USER,
   owner         name NOT NULL DEFAULT CURRENT_USER,
   shipped       boolean NOT NULL DEFAULT @extschema@.creating_extension_script(),
   CHECK (kind <> 'row' OR (shape IS NOT NULL AND condition IS NOT NULL AND value_expr IS NOT NULL AND query IS NULL)),
-  CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL)),
+  CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL AND threshold_expr IS NULL)),
+  CHECK (threshold_key IS NULL OR threshold_expr IS NULL),
   CHECK ((streak_min IS NULL) = (streak_step IS NULL))
 );
 COMMENT ON TABLE @extschema@.rule_definition IS
-  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); reads: the shapes read (derived); quarantined_at: set when the rule failed at run time; owner: the role whose rights the rule''s SQL runs with (its author, or a role the author is a member of; shipped rules: the extension''s owner). Shipped definitions are left out of pg_dump until changed.';
+  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); threshold_key or threshold_expr (a row rule''s threshold per row; a set rule returns a threshold column): the threshold stored with each alert, in the unit of value; reads: the shapes read (derived); reads_columns: the optional shape columns read, as shape.column (derived by probing); needs: the shape columns the rule cannot run without; degrades: for each other optional column read, what changes when it is absent; quarantined_at: set when the rule failed at run time; owner: the role whose rights the rule''s SQL runs with (its author, or a role the author is a member of; shipped rules: the extension''s owner). Shipped definitions are left out of pg_dump until changed.';
 CREATE TRIGGER rule_definition_changed BEFORE UPDATE ON @extschema@.rule_definition
   FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_changed();
 CREATE TRIGGER rule_definition_restore BEFORE INSERT ON @extschema@.rule_definition
@@ -229,7 +232,8 @@ BEGIN
                     CASE WHEN has_unit THEN 'r.unit_code' ELSE 'NULL' END) || ')::text',
     'coalesce((' || coalesce(@extschema@.rule_render(d.period_expr, r.thresholds, d.rule_code), 'NULL') || ')::text, '''')',
     '(' || @extschema@.rule_render(d.value_expr, r.thresholds, d.rule_code) || ')::float8',
-    CASE WHEN d.threshold_key IS NULL THEN 'NULL::float8'
+    CASE WHEN d.threshold_expr IS NOT NULL THEN '(' || @extschema@.rule_render(d.threshold_expr, r.thresholds, d.rule_code) || ')::float8'
+         WHEN d.threshold_key IS NULL THEN 'NULL::float8'
          ELSE format('%L::float8', r.thresholds ->> d.threshold_key) END,
     'NULL::@extschema@.level',
     coalesce(@extschema@.rule_render(d.evidence_expr, r.thresholds, d.rule_code), 'to_jsonb(r)'),
@@ -382,6 +386,164 @@ $$;
 COMMENT ON FUNCTION @extschema@.source_owner(text, name, name, boolean) IS
   'Internal to the checks of rule definitions, indicators and profile sources: the owner to record for their SQL (the given owner if the writer is a member of it; the writer, if it changes the SQL of a source owned by a role it is not a member of); 42501 for an owner the writer is not a member of, 42704 for one that is not a role. Stable because it reads roles.';
 
+-- A stand-in for a shape: a SELECT of NULLs of the shape's columns but those
+-- left out, followed by tail (' WHERE false': no rows; ' OFFSET 0': one row
+-- the planner cannot fold).
+-- stable because it reads the catalog tables
+CREATE FUNCTION @extschema@.shape_stand_in(shape text, left_out text[], tail text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT 'SELECT ' || string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position) || tail
+    FROM @extschema@.shape_column c
+   WHERE c.shape = shape_stand_in.shape AND NOT c.column_name = ANY (left_out);
+END;
+COMMENT ON FUNCTION @extschema@.shape_stand_in(text, text[], text) IS
+  'Internal to rule_columns_read: the SQL of a stand-in for a shape (NULLs of its columns but left_out, then tail). Stable because it reads the catalog tables.';
+
+-- Which optional shape columns a rule reads, by probing: every shape the
+-- rule reads is replaced by an empty stand-in, and one shape at a time loses
+-- its optional columns; planning the rule then fails naming a column it
+-- reads (42703), which is given back, until it plans.  A rule that hands a
+-- bound view to a function by name (the relationship rules'
+-- 'cleangov_bound.person') is run over stand-in views
+-- (pg_temp.cleangov_probe_<shape>, one row of NULLs each) instead of
+-- planned, so that the function's own SQL is probed too (column_or raises
+-- 42703 on a probe stand-in instead of falling back).
+-- Called by rule_definition_check inside its rolled-back subtransaction.
+CREATE FUNCTION @extschema@.rule_columns_read(d @extschema@.rule_definition, shapes text[])
+RETURNS text[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  tpl text;
+  probe text;
+  sh text;
+  s2 text;
+  missing text[];
+  found text[] := '{}'::text[];
+  run_it boolean;
+  col text;
+  msg text;
+  state text;
+BEGIN
+  tpl := @extschema@.rule_sql(d);
+  -- A function handed a bound view by name: run the rule, in the order
+  -- written (nested loops, FROM order), over stand-in views of one row of
+  -- NULLs, so that every join reaches the function (OFFSET 0 keeps the
+  -- planner from folding the NULLs into the joins: a join on NULL is
+  -- constant false and would remove the function from the plan).  Otherwise
+  -- plan it with each cleangov_bound.<shape> written as an inline subquery:
+  -- no views to create.
+  run_it := tpl ~ '''cleangov_bound\.';
+  IF run_it THEN
+    SET LOCAL enable_hashjoin = off;
+    SET LOCAL enable_mergejoin = off;
+    SET LOCAL join_collapse_limit = 1;
+    FOREACH sh IN ARRAY shapes LOOP
+      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+    END LOOP;
+  END IF;
+  FOREACH sh IN ARRAY shapes LOOP
+    -- Planned SQL reads a column only by naming it: only the optional columns
+    -- whose names occur in it are taken away (a shape naming none costs no
+    -- probe).  A function reads columns named in its own SQL: all of them.
+    missing := ARRAY(SELECT c.column_name FROM @extschema@.shape_column c
+                      WHERE c.shape = sh AND NOT c.required
+                        AND (run_it OR tpl ~ ('\m' || c.column_name || '\M'))
+                      ORDER BY c.position);
+    CONTINUE WHEN missing = '{}';
+    LOOP
+      IF run_it THEN
+        EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
+        EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, missing, ' OFFSET 0'));
+        probe := 'SELECT count(*) FROM (' || regexp_replace(tpl, 'cleangov_bound\.(\w+)', 'pg_temp.cleangov_probe_\1', 'g') || ') cleangov_probe';
+      ELSE
+        probe := tpl;
+        FOREACH s2 IN ARRAY shapes LOOP
+          probe := regexp_replace(probe, 'cleangov_bound\.' || s2 || '\M',
+                                  '(' || @extschema@.shape_stand_in(s2, CASE WHEN s2 = sh THEN missing ELSE '{}' END, ' WHERE false') || ')', 'g');
+        END LOOP;
+        probe := 'EXPLAIN (COSTS OFF) ' || probe;
+      END IF;
+      BEGIN
+        EXECUTE probe;
+        EXIT;       -- runs without the columns still missing: it does not read them
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+        -- the planner's "column t.x does not exist", require_columns' "... lacks column(s) x, y"
+        col := CASE WHEN state = '42703' THEN coalesce(substring(msg FROM '^column (?:[^ ]*\.)?"?(\w+)"? does not exist'),
+                                                       substring(msg FROM ' lacks column\(s\) "?(\w+)')) END;
+        IF col IS NULL OR NOT col = ANY (missing) THEN
+          -- a failure that names no missing column (a reference the inline
+          -- form cannot take, such as cleangov_bound.tender without an
+          -- alias): count them all as read, so that a declaration has to
+          -- classify them (never fewer than read)
+          found := found || ARRAY(SELECT sh || '.' || m FROM unnest(missing) m);
+          EXIT;
+        END IF;
+        found := found || ARRAY[sh || '.' || col];
+        missing := array_remove(missing, col);
+        EXIT WHEN missing = '{}';
+      END;
+    END LOOP;
+    IF run_it THEN
+      EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
+      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+    END IF;
+  END LOOP;
+  RETURN ARRAY(SELECT DISTINCT f FROM unnest(found) f ORDER BY f);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[]) IS
+  'Internal to rule_definition_check: the optional shape columns (shape.column) the rule reads, found by planning it over empty stand-ins that lack them (or, for a rule passing a bound view to a function, running it over stand-in views); creates temporary views, so call it only inside a subtransaction that is rolled back. Volatile because it creates views; parallel unsafe because it writes the catalog.';
+
+-- A rule's needs and degrades must name optional shape columns it reads.
+-- stable because it reads the catalog tables
+CREATE FUNCTION @extschema@.rule_declarations_check(d @extschema@.rule_definition)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  e text;
+BEGIN
+  IF jsonb_typeof(d.degrades) <> 'object' THEN
+    RAISE EXCEPTION 'rule %: degrades must be a JSON object', d.rule_code
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'It maps shape.column to what changes when the column is absent, e.g. {"tender.unit_code": "alerts carry no unit"}.';
+  END IF;
+  SELECT k INTO e FROM jsonb_each(d.degrades) x(k, v) WHERE jsonb_typeof(v) <> 'string' OR v #>> '{}' = '' LIMIT 1;
+  IF e IS NOT NULL THEN
+    RAISE EXCEPTION 'rule %: degrades "%" must say what changes (a non-empty string)', d.rule_code, e
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  FOR e IN SELECT n FROM unnest(d.needs) n UNION ALL SELECT k FROM jsonb_object_keys(d.degrades) k LOOP
+    IF e IS NULL OR NOT EXISTS (SELECT FROM @extschema@.shape_column c WHERE c.shape || '.' || c.column_name = e) THEN
+      RAISE EXCEPTION 'rule %: "%" is not a shape column', d.rule_code, coalesce(e, 'NULL')
+        USING ERRCODE = 'undefined_column',
+              HINT = 'Name it as shape.column, e.g. tender.random_draw; the columns are in cleangov.shape_column.';
+    END IF;
+    IF NOT e = ANY (d.reads_columns) THEN
+      RAISE EXCEPTION 'rule %: % is declared but the rule does not read it', d.rule_code, e
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = format('The optional columns it reads: %s.', coalesce(nullif(array_to_string(d.reads_columns, ', '), ''), 'none')),
+              HINT = 'needs and degrades name optional columns the rule reads (required columns are always bound).';
+    END IF;
+  END LOOP;
+  e := (SELECT n FROM unnest(d.needs) n WHERE d.degrades ? n LIMIT 1);
+  IF e IS NOT NULL THEN
+    RAISE EXCEPTION 'rule %: % is both needed and degrading', d.rule_code, e
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'A rule either cannot run without a column (needs) or runs with less (degrades).';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rule_declarations_check(@extschema@.rule_definition) IS
+  'Internal to rule_definition_check: refuses needs and degrades entries that are not shape columns (42703) or not optional columns the rule reads, a degrades that is not an object of non-empty strings, or a column both needed and degrading (22023). Stable because it reads the catalog tables.';
+
 -- Compiles a definition without running it: the shapes it reads get empty
 -- stand-in views when they are not bound, the query is planned, its columns
 -- checked, and everything is rolled back.
@@ -403,6 +565,13 @@ BEGIN
   IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'quarantined_at' - 'shipped' = to_jsonb(OLD) - 'quarantined_at' - 'shipped' THEN
     RETURN NEW;
   END IF;
+  -- Nor do declarations: they are checked against the columns read.
+  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - ARRAY['quarantined_at', 'shipped', 'needs', 'degrades', 'reads_columns']
+                        = to_jsonb(OLD) - ARRAY['quarantined_at', 'shipped', 'needs', 'degrades', 'reads_columns'] THEN
+    NEW.reads_columns := OLD.reads_columns;
+    PERFORM @extschema@.rule_declarations_check(NEW);
+    RETURN NEW;
+  END IF;
   -- The rule's SQL runs with its owner's rights (source_owner): an author
   -- who changes a rule owned by a role it does not have becomes the owner.
   NEW.owner := @extschema@.source_owner(format('rule %s', NEW.rule_code), NEW.owner,
@@ -422,7 +591,7 @@ BEGIN
     RAISE EXCEPTION 'rule %: threshold_key "%" is not among the rule''s thresholds', NEW.rule_code, NEW.threshold_key
       USING ERRCODE = 'undefined_object';
   END IF;
-  all_sql := concat_ws(' ', NEW.condition, NEW.value_expr, NEW.subject_expr, NEW.unit_expr,
+  all_sql := concat_ws(' ', NEW.condition, NEW.value_expr, NEW.threshold_expr, NEW.subject_expr, NEW.unit_expr,
                        NEW.period_expr, NEW.evidence_expr, NEW.query, NEW.exemption);
   SELECT coalesce(array_agg(DISTINCT m[1]), '{}') INTO shapes
     FROM regexp_matches(all_sql, 'cleangov_bound\.(\w+)', 'g') m;
@@ -480,16 +649,43 @@ BEGIN
     -- The whole hit query must plan (this checks the row rule's expressions,
     -- the exemption and the streak, with thresholds substituted).
     EXECUTE 'EXPLAIN ' || @extschema@.rule_sql(NEW);
+    NEW.reads_columns := @extschema@.rule_columns_read(NEW, shapes);
     RAISE EXCEPTION USING ERRCODE = 'CGOK0', MESSAGE = 'compiled';
   EXCEPTION WHEN SQLSTATE 'CGOK0' THEN
     NULL;   -- compiled; the stand-ins and the trial row are rolled back
   END;
+  PERFORM @extschema@.rule_declarations_check(NEW);
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_definition_check() IS
-  'Trigger: a rule definition is compiled when written (thresholds substituted, query planned, columns and types checked) and its shapes recorded; an error names the rule. Volatile because it creates and rolls back stand-in views; parallel unsafe because it writes.';
+  'Trigger: a rule definition is compiled when written (thresholds substituted, query planned, columns and types checked), its shapes and the optional columns it reads recorded (reads, reads_columns), and its needs and degrades checked against them; an error names the rule. Volatile because it creates and rolls back stand-in views; parallel unsafe because it writes.';
 
 CREATE TRIGGER rule_definition_check
   BEFORE INSERT OR UPDATE ON @extschema@.rule_definition
   FOR EACH ROW EXECUTE FUNCTION @extschema@.rule_definition_check();
+
+-- Absent columns: a binding reads the shape columns it neither maps nor finds
+-- in its source as NULL (52_bind.sql fills binding.absent); a rule that needs
+-- one does not run, a rule that degrades without one runs and says so.
+COMMENT ON COLUMN @extschema@.binding.absent IS
+  'Shape columns the binding neither maps nor finds in its source: read as NULL, "not recorded".';
+
+-- stable because it reads the bindings
+CREATE FUNCTION @extschema@.rule_absent(d @extschema@.rule_definition)
+RETURNS TABLE (column_name text, needed boolean, effect text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  SELECT x.column_name, x.needed, x.effect
+    FROM (SELECT n AS column_name, true AS needed,
+                 format('does not run: %s is not bound', n) AS effect
+            FROM unnest(d.needs) n
+          UNION ALL
+          SELECT k, false, e.v #>> '{}' FROM jsonb_each(d.degrades) e(k, v)) x
+    JOIN @extschema@.binding b ON b.shape = split_part(x.column_name, '.', 1)
+   WHERE split_part(x.column_name, '.', 2) = ANY (b.absent)
+   ORDER BY x.needed DESC, x.column_name;
+END;
+COMMENT ON FUNCTION @extschema@.rule_absent(@extschema@.rule_definition) IS
+  'The columns a rule needs or degrades without (rule_definition.needs, degrades) that are absent in the current bindings (binding.absent): needed (the rule does not run; effect ''does not run: shape.column is not bound'') or not (effect: what changes). Stable because it reads the bindings.';

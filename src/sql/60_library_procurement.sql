@@ -87,7 +87,7 @@ INSERT INTO @extschema@.rule_definition (rule_code, kind, shape, condition, valu
 -- and quarantined on its own).
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, threshold_key) VALUES
  ('R018', 'set', $$
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value,
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value, 1::float8 AS threshold,
        jsonb_build_object('method', t.method, 'bidder_id', min(b.bidder_id)) AS evidence
   FROM cleangov_bound.tender t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id
  WHERE t.method = ANY ({methods}) AND t.status IS DISTINCT FROM 'cancelled'
@@ -163,7 +163,7 @@ SELECT p.bidder_id AS subject_key, NULL::text AS unit_code, '' AS period, p.rati
   FROM p CROSS JOIN f
  WHERE f.q3 > f.q1 AND p.ratio <= f.q1 - {k} * (f.q3 - f.q1) AND p.bids >= f.bids_p75$$, NULL),
  ('R028', 'set', $$
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value,
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value, 2::float8 AS threshold,
        jsonb_build_object('amount', b.amount, 'bidders', jsonb_agg(DISTINCT b.bidder_id)) AS evidence
   FROM cleangov_bound.bid b JOIN cleangov_bound.tender t ON t.tender_id = b.tender_id
  WHERE t.status IS DISTINCT FROM 'cancelled' AND b.status IS DISTINCT FROM 'withdrawn'
@@ -171,7 +171,7 @@ SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.b
 HAVING count(DISTINCT b.bidder_id) >= 2$$, NULL),
  ('R030', 'set', $$
 SELECT DISTINCT ON (t.tender_id) t.tender_id AS subject_key, t.unit_code, '' AS period,
-       extract(epoch FROM b.submitted_at - t.period_end)::float8 / 3600 AS value,
+       extract(epoch FROM b.submitted_at - t.period_end)::float8 / 3600 AS value, 0::float8 AS threshold,
        jsonb_build_object('bidder_id', b.bidder_id, 'submitted_at', b.submitted_at, 'deadline', t.period_end) AS evidence
   FROM cleangov_bound.tender t
   JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.submitted_at > t.period_end
@@ -187,7 +187,7 @@ g AS (
          min(b.bidder_id) FILTER (WHERE b.status IS DISTINCT FROM 'disqualified') AS winner,
          count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'disqualified') AS disqualified
     FROM cleangov_bound.bid b GROUP BY b.tender_id)
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::float8 AS value,
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::float8 AS value, 1::float8 AS threshold,
        jsonb_build_object('winner', g.winner, 'disqualified_bidders', g.disqualified) AS evidence
   FROM cleangov_bound.tender t JOIN g ON g.tender_id = t.tender_id JOIN aw ON aw.tender_id = t.tender_id
  WHERE t.status IS DISTINCT FROM 'cancelled' AND g.valid_bidders = 1 AND g.disqualified >= 1
@@ -195,10 +195,16 @@ SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, g.disqualified::fl
  ('R036', 'set', $$
 WITH l AS (
   SELECT DISTINCT ON (b.tender_id) b.tender_id, b.bidder_id, b.amount, b.status
-    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC, b.bidder_id, b.status, b.bid_id)
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, l.amount::float8 AS value,
+    FROM cleangov_bound.bid b ORDER BY b.tender_id, b.amount, (b.status = 'disqualified') DESC, b.bidder_id, b.status, b.bid_id),
+-- the threshold: the lowest bid that was not disqualified (the disqualified
+-- lowest bid was below it)
+v AS (
+  SELECT b.tender_id, min(b.amount) AS amount FROM cleangov_bound.bid b
+   WHERE b.status IS DISTINCT FROM 'disqualified' GROUP BY b.tender_id)
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, l.amount::float8 AS value, v.amount::float8 AS threshold,
        jsonb_build_object('lowest_bidder', l.bidder_id, 'lowest_bid', l.amount) AS evidence
   FROM cleangov_bound.tender t JOIN l ON l.tender_id = t.tender_id AND l.status = 'disqualified'
+  LEFT JOIN v ON v.tender_id = t.tender_id
  WHERE t.status IS DISTINCT FROM 'cancelled'
    AND t.tender_id IN (SELECT a.tender_id FROM cleangov_bound.award a WHERE a.status IS DISTINCT FROM 'cancelled')$$, NULL),
  ('R038', 'set', $$
@@ -232,7 +238,7 @@ c AS (
 s AS (
   SELECT c.tender_id, c.kind, c.v, jsonb_agg(c.bidder_id ORDER BY c.bidder_id) AS bidders
     FROM c GROUP BY c.tender_id, c.kind, c.v HAVING count(*) >= 2)
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(*)::float8 AS value,
+SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(*)::float8 AS value, 1::float8 AS threshold,
        jsonb_agg(jsonb_build_object('shared', s.kind, 'value', s.v, 'bidders', s.bidders) ORDER BY s.kind, s.v) AS evidence
   FROM s JOIN cleangov_bound.tender t ON t.tender_id = s.tender_id
  WHERE t.status IS DISTINCT FROM 'cancelled'
@@ -323,3 +329,33 @@ SELECT t.buyer_id || '/' || t.supplier_id AS subject_key, t.unit_code, t.year AS
        jsonb_build_object('supplier_total', t.spent, 'buyer_total', t.buyer_total, 'buyer_contracts', t.buyer_contracts) AS evidence
   FROM t
  WHERE t.buyer_contracts >= {min_contracts} AND t.spent / t.buyer_total > {share}$$, 'share');
+
+-- What each rule cannot run without (needs) and what changes when an
+-- optional column it reads is absent from the binding (degrades): an absent
+-- column is "not recorded", never false (doc/rules.md, "Absent columns").
+-- test/pgtap/51_code_lists.sql checks that every optional column a rule
+-- reads (reads_columns, derived) is in one of the two.
+UPDATE @extschema@.rule_definition d SET needs = v.needs, degrades = v.degrades
+  FROM (VALUES
+ ('R003', '{tender.period_start,tender.period_end}'::text[],
+  '{"tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'::jsonb),
+ ('R018', '{}', '{"tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R024', '{}', '{"award.status": "every award counts as active", "bid.status": "every bid counts as valid", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R058', '{}', '{"award.status": "every award counts as active", "bid.status": "every bid counts as valid", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R025', '{}', '{"award.status": "every award counts as active", "bid.status": "every bid counts as valid", "tender.status": "cancelled tenders are not skipped"}'),
+ ('R028', '{}', '{"bid.status": "withdrawn bids are not left out", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R030', '{bid.submitted_at,tender.period_end}', '{"award.status": "every award counts as active", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R035', '{bid.status}', '{"award.status": "every award counts as active", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R036', '{bid.status}', '{"award.status": "every award counts as active", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R038', '{bid.status}', '{"tender.status": "cancelled tenders are not skipped"}'),
+ ('R044', '{}', '{"enterprise.address": "shared addresses are not found", "enterprise.phone": "shared telephones are not found", "enterprise.email": "shared e-mails are not found", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('R048', '{tender.item_class}', '{"award.status": "every award counts as active", "tender.status": "cancelled tenders are not skipped"}'),
+ ('R055', '{contract.method}', '{"contract.signed_at": "evidence lists the contracts by key, not by date", "contract.unit_code": "alerts carry no unit"}'),
+ ('PROC_PRICE_OVER_MARKET', '{contract.market_price}', '{"contract.unit_code": "alerts carry no unit"}'),
+ ('PROC_BID_RIGGING_SCREEN', '{}', '{"bid.status": "every bid counts as valid", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('PROC_SPLIT_PURCHASE', '{contract.signed_at}', '{"contract.unit_code": "alerts carry no unit"}'),
+ ('PROC_SMALL_WORKS_NO_DRAW', '{tender.category,tender.estimated_value,tender.random_draw}', '{"tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('PROC_FREQUENT_CHANGES', '{}', '{"contract.unit_code": "alerts carry no unit", "contract_change.amount_delta": "evidence lacks the amount changed", "contract_change.changed_at": "evidence lists the kinds by key, not by date", "contract_change.kind": "evidence lacks the kinds of change"}'),
+ ('PROC_BUYER_DEPENDENCE', '{contract.signed_at}', '{"contract.unit_code": "alerts carry no unit"}')
+  ) v(rule_code, needs, degrades)
+ WHERE d.rule_code = v.rule_code;

@@ -16,7 +16,7 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"z": 3.5, "min_peers": 10}', 'yellow',
   'Modified z-score 0.6745 (amount - median) / MAD of a penalty against penalties for the same violation type beyond {z} in absolute value, types with at least {min_peers} penalties and MAD > 0 (seed 000: discretion too light or too heavy; Iglewicz and Hoaglin).');
 
-INSERT INTO @extschema@.rule_definition (rule_code, kind, shape, condition, value_expr, threshold_key, evidence_expr) VALUES
+INSERT INTO @extschema@.rule_definition (rule_code, kind, shape, condition, value_expr, threshold_expr, evidence_expr) VALUES
  ('APPR_TIME_LIMIT', 'row', 'approval_case',
   $$CASE WHEN coalesce(r.working_days, true)
          THEN @extschema@.working_days(r.submitted_at::date, coalesce(r.decided_at, now())::date)
@@ -24,14 +24,15 @@ INSERT INTO @extschema@.rule_definition (rule_code, kind, shape, condition, valu
     > coalesce(r.time_limit_days, {default_limit_days})$$,
   $$CASE WHEN coalesce(r.working_days, true)
          THEN @extschema@.working_days(r.submitted_at::date, coalesce(r.decided_at, now())::date)
-         ELSE coalesce(r.decided_at, now())::date - r.submitted_at::date END$$, NULL,
+         ELSE coalesce(r.decided_at, now())::date - r.submitted_at::date END$$,
+  $$coalesce(r.time_limit_days, {default_limit_days})$$,
   $$jsonb_build_object('kind', r.kind, 'submitted_at', r.submitted_at, 'decided_at', r.decided_at,
                        'time_limit_days', coalesce(r.time_limit_days, {default_limit_days}), 'working_days', coalesce(r.working_days, true))$$);
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query) VALUES
  ('APPR_OUT_OF_ORDER', 'set', $$
 SELECT DISTINCT ON (late.case_id) late.case_id AS subject_key, coalesce(late.unit_code, early.unit_code) AS unit_code, '' AS period,
-       extract(epoch FROM late.done_at - early.done_at)::float8 / 86400 AS value,
+       extract(epoch FROM late.done_at - early.done_at)::float8 / 86400 AS value, 0::float8 AS threshold,
        jsonb_build_object('step', early.step, 'done_at', early.done_at,
                           'before', late.step, 'before_done_at', late.done_at) AS evidence
   FROM cleangov_bound.approval_step early
@@ -56,3 +57,14 @@ SELECT p.penalty_id AS subject_key, p.unit_code, '' AS period,
                           'mad', @extschema@.round_sig(d.mad), 'peers', d.n) AS evidence
   FROM cleangov_bound.penalty p JOIN d ON d.violation_type = p.violation_type
  WHERE d.mad > 0 AND abs(0.6745 * (p.amount - d.med) / d.mad) > {z}$$);
+
+-- needs and degrades (see 60_library_procurement.sql): without decided_at
+-- every case would look open and be measured up to now.
+UPDATE @extschema@.rule_definition d SET needs = v.needs, degrades = v.degrades
+  FROM (VALUES
+ ('APPR_TIME_LIMIT', '{approval_case.decided_at}'::text[],
+  '{"approval_case.time_limit_days": "every case gets the default limit default_limit_days", "approval_case.working_days": "every limit counts working days (Administrative Licensing Law art. 82)", "approval_case.kind": "evidence lacks the kind of matter", "approval_case.unit_code": "alerts carry no unit"}'::jsonb),
+ ('APPR_OUT_OF_ORDER', '{}', '{"approval_step.unit_code": "alerts carry no unit"}'),
+ ('ENF_DISCRETION_OUTLIER', '{}', '{"penalty.unit_code": "alerts carry no unit"}')
+  ) v(rule_code, needs, degrades)
+ WHERE d.rule_code = v.rule_code;

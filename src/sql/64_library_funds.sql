@@ -39,7 +39,7 @@ INSERT INTO @extschema@.rule_definition (rule_code, kind, query) VALUES
  ('FUND_DUPLICATE_FILING', 'set', $$
 WITH f AS (
   SELECT f.*, lower(regexp_replace(f.project_name, '\s', '', 'g')) AS name_key FROM cleangov_bound.project_filing f)
-SELECT f.filing_id AS subject_key, f.unit_code, '' AS period, count(*)::float8 AS value,
+SELECT f.filing_id AS subject_key, f.unit_code, '' AS period, count(*)::float8 AS value, 1::float8 AS threshold,
        jsonb_build_object('project_name', f.project_name, 'earlier_filings', jsonb_agg(o.filing_id ORDER BY o.filed_at, o.filing_id)) AS evidence
   FROM f JOIN f o ON o.name_key = f.name_key AND o.applicant_id IS NOT DISTINCT FROM f.applicant_id
                  AND (o.filed_at, o.filing_id) < (f.filed_at, f.filing_id)
@@ -52,3 +52,13 @@ SELECT b.unit_code AS subject_key, b.unit_code, '' AS period, @extschema@.round_
                           'p_value', @extschema@.round_sig((b.x).p_value), 'observed', @extschema@.round_sig((b.x).observed)) AS evidence
   FROM b WHERE (b.x).n > {min_n} AND (b.x).mad > {mad} AND (b.x).p_value < {p}$$);
 UPDATE @extschema@.rule_definition SET threshold_key = 'mad' WHERE rule_code = 'FUND_BENFORD';
+
+-- needs and degrades (see 60_library_procurement.sql).
+UPDATE @extschema@.rule_definition d SET needs = v.needs, degrades = v.degrades
+  FROM (VALUES
+ ('FUND_THREE_PUBLIC_OVER_BUDGET', '{budget_line.spent,budget_line.three_public}'::text[],
+  '{"budget_explanation.category": "an accepted explanation covers every category of its unit and month"}'::jsonb),
+ ('FUND_LAND_FEE_LOW', '{}', '{"fee_collection.kind": "every fee counts as a land-transfer fee"}'),
+ ('FUND_DUPLICATE_FILING', '{}', '{"project_filing.applicant_id": "filings of one name by different applicants count as duplicates", "project_filing.filed_at": "the earlier filing is the one with the smaller key", "project_filing.unit_code": "alerts carry no unit"}')
+  ) v(rule_code, needs, degrades)
+ WHERE d.rule_code = v.rule_code;

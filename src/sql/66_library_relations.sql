@@ -31,7 +31,7 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, threshold_key) VALUES
  ('REL_FAVOURING_RELATIVES', 'set', $$
-SELECT h.subject_key, h.unit_code, h.period, h.value, h.evidence, h.source_key
+SELECT h.subject_key, h.unit_code, h.period, h.value, 1::float8 AS threshold, h.evidence, h.source_key
   FROM @extschema@.detect_favouring_relatives('cleangov_bound.person', 'cleangov_bound.relation',
                                                'cleangov_bound.subsidy_payment', {as_of}::date) h$$, NULL),
  ('REL_RELATIVE_SUPPLIER_OVERLAP', 'set', $$
@@ -40,11 +40,26 @@ SELECT h.subject_key, h.unit_code, h.period, h.value, h.threshold, h.evidence, h
                                                      'cleangov_bound.responsibility', 'cleangov_bound.contract',
                                                      {min_ratio}::float8, {max_hops}::int, {as_of}::date) h$$, 'min_ratio'),
  ('REL_RELATED_BIDDERS', 'set', $$
-SELECT h.subject_key, coalesce(h.unit_code, t.unit_code) AS unit_code, h.period, h.value, h.evidence, h.source_key
+SELECT h.subject_key, coalesce(h.unit_code, t.unit_code) AS unit_code, h.period, h.value, 1::float8 AS threshold, h.evidence, h.source_key
   FROM @extschema@.detect_related_bidders('cleangov_bound.bid', 'cleangov_bound.enterprise',
                                            'cleangov_bound.relation', {as_of}::date) h
   JOIN cleangov_bound.tender t ON t.tender_id = h.subject_key
  WHERE t.status IS DISTINCT FROM 'cancelled'$$, NULL),
  ('ID_MULTIPLE_IDENTITIES', 'set', $$
-SELECT h.subject_key, h.unit_code, h.period, h.value, h.evidence, h.source_key
+SELECT h.subject_key, h.unit_code, h.period, h.value, 1::float8 AS threshold, h.evidence, h.source_key
   FROM @extschema@.detect_multiple_identities('cleangov_bound.person') h$$, NULL);
+
+-- needs and degrades (see 60_library_procurement.sql); the columns the
+-- detection functions require (require_columns) are needs.
+UPDATE @extschema@.rule_definition d SET needs = v.needs, degrades = v.degrades
+  FROM (VALUES
+ ('REL_FAVOURING_RELATIVES', '{person.id_number,person.is_official}'::text[],
+  '{"person.fiscally_paid": "fiscally paid staff are not found, only officials and their relatives", "person.unit_code": "alerts carry no unit", "relation.valid_from": "relations hold since always", "relation.valid_to": "relations still hold"}'::jsonb),
+ ('REL_RELATIVE_SUPPLIER_OVERLAP', '{person.unit_code,contract.item_class}',
+  '{"contract.unit_code": "a contract''s unit is its buyer_id", "relation.valid_from": "relations hold since always", "relation.valid_to": "relations still hold"}'),
+ ('REL_RELATED_BIDDERS', '{}',
+  '{"bid.status": "withdrawn bids are not left out", "enterprise.legal_rep_id": "shared legal representatives are found only through relations", "enterprise.address": "shared addresses are not found", "enterprise.phone": "shared telephones are not found", "enterprise.email": "shared e-mails are not found", "relation.valid_from": "relations hold since always", "relation.valid_to": "relations still hold", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'),
+ ('ID_MULTIPLE_IDENTITIES', '{person.name,person.id_number}',
+  '{"person.sex": "sex is read from the identity number", "person.birth_date": "the birth date is read from the identity number", "person.phone": "the second test (same name, sex, birth date and telephone under another identity number) finds nothing", "person.unit_code": "alerts carry no unit"}')
+  ) v(rule_code, needs, degrades)
+ WHERE d.rule_code = v.rule_code;

@@ -31,6 +31,10 @@ $$;
 -- Who may handle an alert: any cleangov role may ask about itself.
 GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+-- volatile (it creates temporary views), called by rule_definition_check with
+-- the writer's rights inside the check's rolled-back subtransaction
+GRANT EXECUTE ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[])
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 
 -- The closed loop: inspectors review and reopen (the functions check the unit).
 GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
@@ -69,6 +73,9 @@ GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_ad
 -- the admin and the analyst, who read the data the rules read.
 GRANT SELECT ON @extschema@.binding TO cleangov_admin, cleangov_analyst;
 GRANT SELECT ON @extschema@.binding_profile TO cleangov_admin, cleangov_analyst;
+GRANT SELECT ON @extschema@.rule_definition TO cleangov_admin, cleangov_analyst;
+GRANT SELECT ON @extschema@.shape, @extschema@.shape_column, @extschema@.code_list, @extschema@.relation_kind, @extschema@.code
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 
 -- Trigger functions (shipped_row_*, rule_log_change, rule_touch, unit_no_cycle,
 -- alert_status_guard, append_only, rewatch_all, the index checks) are granted

@@ -5,7 +5,7 @@
 -- population of 20 or more subjects, and one where every value is the same:
 -- no fence, nothing flagged (Cardinal's rule).
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 SET client_min_messages = warning;
 
 CREATE SCHEMA lib;
@@ -17,9 +17,15 @@ BEGIN
   RETURN r.hits;
 END $$;
 -- The hit rows a rule gives now (evidence included), without raising alerts.
+-- (Every hit's threshold is kept in lib.seen, for the last test.)
+CREATE TABLE lib.seen (rule_code text, threshold float8);
 CREATE FUNCTION lib.hit_rows(code text) RETURNS SETOF cleangov.hit LANGUAGE plpgsql AS $$
+DECLARE h cleangov.hit;
 BEGIN
-  RETURN QUERY EXECUTE 'SELECT (h).* FROM (' || cleangov.rule_sql(code) || ') x';
+  FOR h IN EXECUTE 'SELECT (h).* FROM (' || cleangov.rule_sql(code) || ') x' LOOP
+    INSERT INTO lib.seen VALUES (h.rule_code, h.threshold);
+    RETURN NEXT h;
+  END LOOP;
 END $$;
 -- The subjects a rule fires on now, and the values.
 CREATE FUNCTION lib.hits(code text) RETURNS TABLE (subject_key text, value numeric) LANGUAGE sql AS $$
@@ -280,6 +286,16 @@ UPDATE lib.bid SET amount = 900 + k.k * 20 FROM (SELECT bid, right(bid, 1)::int 
 DELETE FROM lib.bid WHERE tid IN ('RD');
 SELECT is((SELECT count(*)::int FROM lib.hits('PROC_BID_RIGGING_SCREEN')), 0,
           'identical ordinary tenders give no fences: nothing flagged, not even the cartel-like one');
+
+-- Every alert carries its threshold, in the unit of its value (issue 12):
+-- over every alert the rules above raised on these fixtures.
+SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
+             FROM (SELECT rule_code, threshold FROM cleangov.alert UNION ALL SELECT * FROM lib.seen) x WHERE threshold IS NULL), NULL,
+          'every alert raised and every hit computed here carries its threshold');
+SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
+             FROM (SELECT rule_code FROM cleangov.alert UNION ALL SELECT rule_code FROM lib.seen) x),
+          (SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule WHERE domain = 'procurement' AND rule_code !~ '^REL_'),
+          'and that is every procurement rule of this library file');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- hand-made case that must fire (subject, value, level) and near-misses that
 -- must not, run by cleangov.run() over tables bound inside the transaction.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 SET client_min_messages = warning;
 
 CREATE SCHEMA lib;
@@ -127,6 +127,11 @@ SELECT is((SELECT count(*)::int FROM cleangov.rule_definition d WHERE d.rule_cod
           'the approvals, enforcement and funds library has seven rules, all tested here');
 SELECT is((SELECT count(*)::int FROM cleangov.run() WHERE rule_code ~ '^(APPR|ENF|FUND)_' AND status = 'ok' AND raised = 0), 7,
           'a second run raises nothing new');
+
+-- Every alert carries its threshold, in the unit of its value (issue 12):
+-- over every alert the rules above raised on these fixtures.
+SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code) FROM cleangov.alert WHERE threshold IS NULL), NULL,
+          'every alert raised here carries its threshold');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- cleangov.run() over small tables bound to the shapes, with a case that must
 -- fire (value, level, subject, unit) and near-misses that must not.
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 SET client_min_messages = warning;
 
 CREATE SCHEMA lib;
@@ -137,6 +137,11 @@ SELECT is((SELECT status FROM cleangov.run('REL_FAVOURING_RELATIVES')), 'skipped
 SELECT is((SELECT hits FROM cleangov.run('ID_MULTIPLE_IDENTITIES')), 2, 'and the others still run');
 SELECT is((SELECT count(*)::int FROM cleangov.rule WHERE rule_code ~ '^(REL|ID)_' AND name_zh IS NOT NULL AND domain IS NOT NULL), 4,
           'the four rules have Chinese names and domains');
+
+-- Every alert carries its threshold, in the unit of its value (issue 12):
+-- over every alert the rules above raised on these fixtures.
+SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code) FROM cleangov.alert WHERE threshold IS NULL), NULL,
+          'every alert raised here carries its threshold');
 
 SELECT * FROM finish();
 ROLLBACK;
