@@ -12,10 +12,6 @@ SET LOCAL TimeZone = 'Asia/Shanghai';
 -- (it is written against that API: doc/rules.md, "Binding your database").
 SELECT to_regprocedure('cleangov.check_binding(text)') IS NOT NULL AS binding_core \gset
 \if :binding_core
--- The small-works rule needs tender.random_draw (the rule library declares
--- it in rule_definition.needs); set here while the library does not yet.
-UPDATE cleangov.rule_definition SET needs = needs || '{tender.random_draw}'
- WHERE rule_code = 'PROC_SMALL_WORKS_NO_DRAW' AND NOT 'tender.random_draw' = ANY (needs);
 \ir ../county/schema.sql
 \ir ../county/data.sql
 
@@ -23,24 +19,24 @@ UPDATE cleangov.rule_definition SET needs = needs || '{tender.random_draw}'
 SELECT lives_ok($b$SELECT cleangov.bind('tender', 'ylx.zb_xm', $${
   "tender_id": "xmbh", "buyer_id": "cgdw", "unit_code": "dwbm",
   "method": {"column": "cgfs", "codes": {"公开招标": "open", "邀请招标": "selective", "竞争性谈判": "limited", "单一来源": "direct"}},
-  "category": {"expr": "CASE src.pmlb WHEN '工程' THEN 'works' WHEN '货物' THEN 'goods' WHEN '服务' THEN 'services' END"},
+  "category": {"column": "pmlb", "codes": {"工程": "works", "货物": "goods", "服务": "services"}},
   "item_class": "pmdm", "period_start": "fbrq", "period_end": "jzsj",
   "estimated_value": {"expr": "nullif(src.ysje, '')::numeric"},
-  "status": {"expr": "CASE src.zt WHEN '已完成' THEN 'complete' WHEN '已废止' THEN 'cancelled' ELSE 'active' END"}}$$)$b$,
-  'tender: columns, a code map, expressions (a text read as a number, Chinese categories and statuses)');
+  "status": {"column": "zt", "codes": {"已完成": "complete", "已废止": "cancelled"}, "default": "active"}}$$)$b$,
+  'tender: columns, code maps (one with a default), an expression over a text column');
 SELECT lives_ok($b$SELECT cleangov.bind('bid', 'ylx.tbxx', $${
   "bid_id": {"columns": ["xmbh", "tbdw"]}, "tender_id": "xmbh", "bidder_id": "tbdw", "amount": "tbbj", "submitted_at": "tbsj",
   "status": {"column": "zt", "codes": {"有效": "valid", "无效": "disqualified", "撤回": "withdrawn"}}}$$)$b$,
   'bid: a table without a primary key, keyed by two columns');
 SELECT lives_ok($b$SELECT cleangov.bind('award', 'ylx.htxx', $${
   "award_id": "htbh", "tender_id": "xmbh", "supplier_id": "gysdm", "amount": "htje", "awarded_at": "qdrq",
-  "status": {"expr": "CASE src.htzt WHEN '已终止' THEN 'cancelled' ELSE 'active' END"}}$$)$b$,
+  "status": {"column": "htzt", "codes": {"履行中": "active", "已完成": "active", "已终止": "cancelled"}}}$$)$b$,
   'award: the contract table read as awards');
 SELECT lives_ok($b$SELECT cleangov.bind('contract', 'ylx.htxx', $${
   "contract_id": "htbh", "supplier_id": "gysdm", "amount": "htje", "tender_id": "xmbh", "signed_at": "qdrq",
   "buyer_id": {"column": "xm.cgdw"}, "unit_code": {"column": "xm.dwbm"}, "item_class": {"column": "xm.pmdm"},
   "method": {"column": "xm.cgfs", "codes": {"公开招标": "open", "邀请招标": "selective", "竞争性谈判": "limited", "单一来源": "direct"}},
-  "category": {"expr": "CASE xm.pmlb WHEN '工程' THEN 'works' WHEN '货物' THEN 'goods' WHEN '服务' THEN 'services' END"},
+  "category": {"column": "xm.pmlb", "codes": {"工程": "works", "货物": "goods", "服务": "services"}},
   "market_price": {"column": "xj.scjg"}}$$,
   $${"xm": {"table": "ylx.zb_xm", "on": {"xmbh": "xmbh"}}, "xj": {"table": "ylx.xj_jl", "on": {"xmbh": "xmbh"}}}$$)$b$,
   'contract: the same table, its buyer, unit and method through a lookup of the tender, its market price through a lookup of the inquiries');
@@ -50,7 +46,7 @@ SELECT lives_ok($b$SELECT cleangov.bind('approval_case', 'ylx.sp_sx', $${
   'approval_case: date-only times, calendar days as a constant');
 SELECT lives_ok($b$SELECT cleangov.bind('approval_step', 'ylx.sp_hj', $${
   "step_id": {"columns": ["sxbh", "hjmc"]}, "case_id": "sxbh", "done_at": "wcrq", "actor_id": "jbr",
-  "step": {"column": "hjmc", "codes": {"审批": "approve", "施工": "build", "付款": "pay"}},
+  "step": {"column": "hjmc", "codes": {"审批": "approve", "施工": "build_start", "付款": "pay"}},
   "expected_seq": {"expr": "CASE src.hjmc WHEN '审批' THEN 1 WHEN '施工' THEN 2 WHEN '付款' THEN 3 WHEN '验收' THEN 4 END"}}$$)$b$,
   'approval_step: Chinese step names by a code map, their order by an expression');
 SELECT is((SELECT count(*)::int FROM cleangov.binding b JOIN pg_class c ON c.oid = b.source
@@ -74,7 +70,7 @@ SELECT results_eq($$SELECT buyer_id, unit_code, method, market_price FROM cleang
 SELECT is((SELECT bid_id FROM cleangov_bound.bid WHERE tender_id = 'YLX-P-R018'), cleangov.compose_key('YLX-P-R018', 'QY904'),
           'a composite key reads as compose_key() of its columns');
 SELECT results_eq($$SELECT step, expected_seq FROM cleangov_bound.approval_step WHERE case_id = 'SX0001' ORDER BY expected_seq$$,
-                  $$VALUES ('approve', 1), ('build', 2), ('pay', 3), ('验收', 4)$$,
+                  $$VALUES ('approve', 1), ('build_start', 2), ('pay', 3), ('验收', 4)$$,
                   'steps: mapped names, the expression''s order, the unmapped 验收 passed through');
 SELECT is((SELECT count(*)::int FROM cleangov_bound.approval_case WHERE working_days IS DISTINCT FROM false), 0,
           'the constant reads as false on every case');
