@@ -8,10 +8,6 @@ BEGIN;
 SELECT plan(67);
 SET client_min_messages = warning;
 SET LOCAL TimeZone = 'Asia/Shanghai';
--- Until the binding core of issue 12 is installed, the suite is skipped
--- (it is written against that API: doc/rules.md, "Binding your database").
-SELECT to_regprocedure('cleangov.check_binding(text)') IS NOT NULL AS binding_core \gset
-\if :binding_core
 \ir ../county/schema.sql
 \ir ../county/data.sql
 
@@ -124,7 +120,7 @@ SELECT results_eq($$SELECT status, message LIKE 'does not run: tender.random_dra
                   'the small-works rule is skipped and says why (99 small works tenders, none known not drawn)');
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'PROC_SMALL_WORKS_NO_DRAW'), 0,
           'an absent random_draw is not read as false');
-SELECT is((SELECT round(value::numeric, 1) FROM cleangov.alert WHERE rule_code = 'R030'), 9.5,
+SELECT is((SELECT round(value::numeric, 1) FROM cleangov.alert WHERE rule_code = 'R030' AND subject_key = 'YLX-P-R030'), 9.5,
           'R030: 9.5 hours after the end of the deadline day');
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE subject_key = 'YLX-P-ONTIME'), 0,
           'R030: a bid on the deadline day at 16:00 is on time');
@@ -133,7 +129,7 @@ SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE subject_key = 'YLX-P-F
 SELECT results_eq($$SELECT value, evidence ->> 'working_days' FROM cleangov.alert WHERE rule_code = 'APPR_TIME_LIMIT' ORDER BY subject_key$$,
                   $$VALUES (18::float8, 'false'), (25, 'false')$$,
                   'time limits in calendar days: 18 days (14 working days) over 15, 25 over the default 20');
-SELECT is((SELECT unit_code FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET'), 'DW20',
+SELECT is((SELECT unit_code FROM cleangov.alert WHERE rule_code = 'PROC_PRICE_OVER_MARKET' AND subject_key = 'HT-YLX-P-SCJ'), 'DW20',
           'the contract''s alert carries the unit read through the lookup');
 SELECT is((SELECT count(*)::int FROM cleangov.rule_quarantine), 0, 'nothing quarantined');
 
@@ -230,10 +226,6 @@ SELECT results_eq($$SELECT status, hits FROM cleangov.run_log WHERE rule_code = 
 INSERT INTO ylx.zb_xm (xmbh, xmmc, cgdw, dwbm, cgfs, fbrq, jzsj) VALUES ('YLX-W-002', '重载后项目', 'DW30', 'DW30', '公开招标', '2026-10-01', '2026-10-03');
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'R003' AND subject_key = 'YLX-W-002'), 1,
           'a write to the reloaded tender table raises again');
-
-\else
-SELECT skip('the binding core (cleangov.check_binding, cleangov.rebind) is not installed', 67);
-\endif
 
 SELECT * FROM finish();
 ROLLBACK;
