@@ -31,12 +31,12 @@ CREATE TABLE @extschema@.binding (
   tables      oid[] NOT NULL DEFAULT '{}',
   broken      text,
   broken_at   timestamptz,
-  was_watched boolean NOT NULL DEFAULT false,
+  watched_tables text[] NOT NULL DEFAULT '{}',
   bound_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
   bound_by    name NOT NULL DEFAULT CURRENT_USER
 );
 COMMENT ON TABLE @extschema@.binding IS
-  'One row per bound shape: the table or view it reads (source, and its qualified name when bound), the column mapping, lookups and reach given to bind() (lookups and reach with the tables resolved), the generated select list and FROM clause (source alias src), the shape columns absent (read as NULL: not recorded), every table the binding reads (tables), and, when its source, a lookup or the view went, why it is broken (rules reading it are skipped until cleangov.rebind() or bind()).';
+  'One row per bound shape: the table or view it reads (source, and its qualified name when bound), the column mapping, lookups and reach given to bind() (lookups and reach with the tables resolved), the generated select list and FROM clause (source alias src), the shape columns absent (read as NULL: not recorded), every table the binding reads (tables), and, when its source, a lookup or the view went, why it is broken (rules reading it are skipped until cleangov.rebind() or bind()) and which of its tables were watched (watched again when it is restored).';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.binding', '');
 
 -- A key made of several columns, as one text: the parts joined by '/', a '/'
@@ -535,13 +535,18 @@ BEGIN
      SET source = excluded.source, source_name = excluded.source_name, columns = excluded.columns,
          lookups = excluded.lookups, reach = excluded.reach, select_list = excluded.select_list,
          from_list = excluded.from_list, absent = excluded.absent, date_only = excluded.date_only,
-         tables = excluded.tables, broken = NULL, broken_at = NULL, was_watched = false,
+         tables = excluded.tables, broken = NULL, broken_at = NULL, watched_tables = '{}',
          bound_at = pg_catalog.now(), bound_by = CURRENT_USER;
-  -- A binding restored after its source went: watch the new source again.
-  IF old.broken IS NOT NULL AND old.was_watched
-     AND (SELECT c.relkind FROM pg_class c WHERE c.oid = source) IN ('r', 'p')
-     AND NOT EXISTS (SELECT FROM @extschema@.watched w WHERE w.source = bind.source) THEN
-    PERFORM @extschema@.watch(source);
+  -- A binding restored after its tables went: watch again those of its
+  -- tables (source, lookups, reach) that were watched, by their names.
+  IF old.broken IS NOT NULL THEN
+    FOR f IN SELECT to_regclass(n) AS rel FROM unnest(old.watched_tables) n LOOP
+      IF f.rel IS NOT NULL AND EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = bind.shape AND f.rel::oid = ANY (b.tables))
+         AND (SELECT c.relkind FROM pg_class c WHERE c.oid = f.rel) IN ('r', 'p')
+         AND NOT EXISTS (SELECT FROM @extschema@.watched w WHERE w.source = f.rel) THEN
+        PERFORM @extschema@.watch(f.rel);
+      END IF;
+    END LOOP;
   END IF;
   -- Watched tables read the new mapping from now on (every one: a realtime
   -- set rule of another table may read this shape).
@@ -557,7 +562,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.bind(text, regclass, jsonb, jsonb, jsonb) IS
-  'Binds a table or view to a canonical shape, making the view cleangov_bound.<shape> that rules read (security_invoker: read with the reader''s rights, a rule''s with its owner''s). columns maps shape columns to a source column ("col", {"column": "col"}, "alias.col" of a lookup), a constant ({"value": ...}), an expression ({"expr": "..."}), a composite key ({"columns": [...]}), each column or expression optionally through a code map ({"codes": {...}, "default": ...}); lookups joins related tables by a unique key ({"alias": {"table": ..., "on": {...}}}); reach says how writes to the base tables of a bound view reach its rows (for watch()). Everything is checked here, naming the column; the profile''s findings (cleangov.check_binding) are shown as NOTICEs. Binding a broken shape again restores it (and its watch). Volatile because it creates a view; parallel unsafe because it writes.';
+  'Binds a table or view to a canonical shape, making the view cleangov_bound.<shape> that rules read (security_invoker: read with the reader''s rights, a rule''s with its owner''s). columns maps shape columns to a source column ("col", {"column": "col"}, "alias.col" of a lookup), a constant ({"value": ...}), an expression ({"expr": "..."}), a composite key ({"columns": [...]}), each column or expression optionally through a code map ({"codes": {...}, "default": ...}); lookups joins related tables by a unique key ({"alias": {"table": ..., "on": {...}}}); reach says how writes to the base tables of a bound view reach its rows (for watch()). Everything is checked here, naming the column; the profile''s findings (cleangov.check_binding) are shown as NOTICEs. Binding a broken shape again restores it (and the watches of its tables). Volatile because it creates a view; parallel unsafe because it writes.';
 
 -- volatile because it binds
 CREATE FUNCTION @extschema@.rebind(shape text)

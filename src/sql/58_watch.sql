@@ -361,7 +361,6 @@ AS $$
 DECLARE
   o record;
   fn text;
-  watched_gone oid[] := '{}'::oid[];
   gone text[] := '{}'::text[];
   cols text[] := '{}'::text[];
   b record;
@@ -376,9 +375,11 @@ BEGIN
             ORDER BY x.schema_name = 'cleangov_bound' LOOP
     DELETE FROM @extschema@.watched w WHERE w.source = o.objid RETURNING w.function INTO fn;
     IF fn IS NOT NULL THEN
-      watched_gone := watched_gone || o.objid;
       DELETE FROM @extschema@.watch_skip s WHERE s.source = o.objid;
       PERFORM @extschema@.drop_watch_functions(fn);
+      -- remembered by name, to be watched again when the binding is restored
+      UPDATE @extschema@.binding x SET watched_tables = x.watched_tables || o.object_identity
+       WHERE o.objid = ANY (x.tables) AND NOT o.object_identity = ANY (x.watched_tables);
     END IF;
     FOR b IN UPDATE @extschema@.binding x
                 SET broken = CASE
@@ -389,8 +390,7 @@ BEGIN
                       WHEN EXISTS (SELECT FROM jsonb_each(x.lookups) l WHERE (l.value ->> 'oid')::oid = o.objid)
                         THEN format('its lookup table %s was dropped', o.object_identity)
                       ELSE format('%s, a base table of its view, was dropped', o.object_identity) END,
-                    broken_at = pg_catalog.now(),
-                    was_watched = x.was_watched OR x.source = ANY (watched_gone)
+                    broken_at = pg_catalog.now()
               WHERE x.broken IS NULL
                 AND (o.objid = ANY (x.tables) OR (o.schema_name = 'cleangov_bound' AND x.shape = o.object_name))
               RETURNING x.shape, x.broken LOOP
@@ -400,9 +400,6 @@ BEGIN
       END IF;
     END LOOP;
   END LOOP;
-  -- a watched source dropped after its binding broke: restore its watch on rebind
-  UPDATE @extschema@.binding x SET was_watched = true
-   WHERE x.broken IS NOT NULL AND x.source = ANY (watched_gone) AND NOT x.was_watched;
   IF cardinality(gone) > 0 THEN
     PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
     RAISE WARNING 'cleangov: binding(s) broken: %', array_to_string(gone, '; ')

@@ -215,7 +215,6 @@ SELECT lives_ok($$SELECT cleangov.rebind(shape) FROM cleangov.binding ORDER BY s
 SELECT is((SELECT count(*)::int FROM cleangov.binding WHERE broken IS NULL AND source::text LIKE 'ylx.%'), 6, 'none is broken');
 SELECT results_eq($$SELECT count(*)::int FROM cleangov.watched WHERE source::text LIKE 'ylx.%' AND source::text <> 'ylx.xj_jl'$$, $$VALUES (5)$$,
                   'the watched sources are watched again');
-SELECT todo('rebind() restores the watch of a binding''s source only (binding.was_watched), not of its lookup tables', 1);
 SELECT ok(EXISTS (SELECT FROM cleangov.watched WHERE source = 'ylx.xj_jl'::regclass), 'the watched lookup table is watched again');
 SELECT is((SELECT count(*)::int FROM cleangov.run() r WHERE r.status <> 'ok' AND r.rule_code <> 'PROC_SMALL_WORKS_NO_DRAW'
               AND r.rule_code IN (SELECT d.rule_code FROM cleangov.rule_definition d
