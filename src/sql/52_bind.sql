@@ -553,10 +553,21 @@ BEGIN
   PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
   -- What the data and the rules disagree on, said now (the whole profile:
   -- cleangov.check_binding(shape)).
-  FOR f IN SELECT * FROM @extschema@.check_binding(shape) p
-            WHERE p.aspect NOT IN ('rows', 'nulls') AND NOT (p.aspect = 'rule' AND p.finding = 'runs') LOOP
-    RAISE NOTICE 'cleangov: %: %: %', shape, f.aspect || coalesce(' ' || f.column_name, ''), f.finding
-      USING DETAIL = coalesce(f.detail, '') || coalesce(' (' || f.rows || ' rows' || coalesce('; e.g. ' || array_to_string(f.sample, ', '), '') || ')', '');
+  -- (one NOTICE per finding; a rule finding once per column, naming its rules)
+  FOR f IN SELECT p.aspect, p.column_name, p.finding, min(p.detail) AS detail, min(p.rows) AS rows, min(p.sample) AS sample,
+                  string_agg(p.sample[1], ', ' ORDER BY p.sample[1]) FILTER (WHERE p.aspect = 'rule') AS rules, count(*) AS n
+             FROM @extschema@.check_binding(shape) p
+            WHERE p.aspect NOT IN ('rows', 'nulls') AND NOT (p.aspect = 'rule' AND p.finding = 'runs')
+            GROUP BY p.aspect, p.column_name, p.finding,
+                     CASE WHEN p.aspect = 'rule' THEN NULL ELSE p.detail END, CASE WHEN p.aspect = 'rule' THEN NULL ELSE p.sample END
+            ORDER BY p.aspect, p.column_name LOOP
+    IF f.aspect = 'rule' THEN
+      RAISE NOTICE 'cleangov: %: %: % %', shape, 'absent ' || coalesce(f.column_name, ''), f.finding, f.rules
+        USING DETAIL = CASE WHEN f.n > 1 THEN format('e.g. %s', f.detail) ELSE f.detail END;
+    ELSE
+      RAISE NOTICE 'cleangov: %: %: %', shape, f.aspect || coalesce(' ' || f.column_name, ''), f.finding
+        USING DETAIL = coalesce(f.detail, '') || coalesce(' (' || f.rows || ' rows' || coalesce('; e.g. ' || array_to_string(f.sample, ', '), '') || ')', '');
+    END IF;
   END LOOP;
   RETURN view_name::regclass;
 END

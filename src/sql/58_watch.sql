@@ -413,3 +413,70 @@ COMMENT ON FUNCTION @extschema@.forget_dropped() IS
 CREATE EVENT TRIGGER cleangov_forget_dropped ON sql_drop
   WHEN TAG IN ('DROP TABLE', 'DROP VIEW', 'DROP MATERIALIZED VIEW', 'DROP FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED', 'ALTER TABLE')
   EXECUTE FUNCTION @extschema@.forget_dropped();
+
+-- A renamed source or lookup table breaks the bindings that read it, as a
+-- dropped one does: the binding names its tables (rebind() looks them up by
+-- name), and a DBA who renames a table away to load a new one under the old
+-- name means the new one.  Reading on from the renamed table would give
+-- answers about data nobody means any more, silently.  The bound view goes
+-- (its drop finds the binding broken already), the watch of a renamed
+-- watched table goes and is remembered by the old name, so that rebind()
+-- binds and watches the table that now has the name.
+CREATE FUNCTION @extschema@.notice_renamed()
+RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  b record;
+  why text;
+  fn text;
+  t oid;
+  renamed oid[];
+BEGIN
+  FOR b IN SELECT x.shape, x.source, x.source_name, x.lookups FROM @extschema@.binding x
+            WHERE x.broken IS NULL ORDER BY x.shape LOOP
+    -- the tables of the binding that no longer have the name it knows them by
+    renamed := ARRAY(SELECT b.source::oid
+                      WHERE (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                              WHERE c.oid = b.source) IS DISTINCT FROM b.source_name
+                     UNION ALL
+                     SELECT (l.value ->> 'oid')::oid FROM jsonb_each(b.lookups) l
+                      WHERE ((l.value ->> 'oid')::oid::regclass)::text IS DISTINCT FROM l.value ->> 'table');
+    CONTINUE WHEN cardinality(renamed) = 0;
+    why := CASE WHEN b.source::oid = ANY (renamed)
+                THEN format('its source %s was renamed to %s', b.source_name, b.source::regclass::text)
+                ELSE (SELECT format('its lookup table %s was renamed to %s', l.value ->> 'table', ((l.value ->> 'oid')::oid::regclass)::text)
+                        FROM jsonb_each(b.lookups) l WHERE (l.value ->> 'oid')::oid = renamed[1] LIMIT 1) END;
+    UPDATE @extschema@.binding x SET broken = why, broken_at = pg_catalog.now() WHERE x.shape = b.shape;
+    -- the watch of a renamed table goes, remembered by every binding that
+    -- reads it under the name it knows the table by (rebind() watches the
+    -- table that has the name then); the binding's other tables stay watched
+    FOREACH t IN ARRAY renamed LOOP
+      DELETE FROM @extschema@.watched w WHERE w.source = t RETURNING w.function INTO fn;
+      IF fn IS NOT NULL THEN
+        DELETE FROM @extschema@.watch_skip s WHERE s.source = t;
+        PERFORM @extschema@.drop_watch_functions(fn);
+        UPDATE @extschema@.binding x
+           SET watched_tables = x.watched_tables || y.name
+          FROM (SELECT z.shape, CASE WHEN z.source = t THEN z.source_name
+                                     ELSE (SELECT l.value ->> 'table' FROM jsonb_each(z.lookups) l WHERE (l.value ->> 'oid')::oid = t LIMIT 1) END AS name
+                  FROM @extschema@.binding z WHERE t = ANY (z.tables)) y
+         WHERE x.shape = y.shape AND y.name IS NOT NULL AND NOT y.name = ANY (x.watched_tables);
+      END IF;
+    END LOOP;
+    IF to_regclass('cleangov_bound.' || quote_ident(b.shape)) IS NOT NULL THEN
+      EXECUTE format('DROP VIEW cleangov_bound.%I', b.shape);
+    END IF;
+    PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
+    RAISE WARNING 'cleangov: binding % broken: %', b.shape, why
+      USING DETAIL = 'Rules reading the shape are skipped (status skipped in cleangov.run_log), not quarantined.',
+            HINT = format('Give the table its name back, or load the table under that name, and call cleangov.rebind(%L).', b.shape);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.notice_renamed() IS
+  'Event trigger at the end of ALTER TABLE, VIEW, MATERIALIZED VIEW, FOREIGN TABLE and SCHEMA: a binding whose source or lookup table no longer has the name it was bound by is marked broken (a renamed table is not the table the binding means), its view and the watch of the renamed table go (remembered by name), so that cleangov.rebind() binds and watches the table that now has the name. Security definer because it writes cleangov''s tables for whoever renames a table. Volatile because it writes; parallel unsafe because it writes.';
+CREATE EVENT TRIGGER cleangov_notice_renamed ON ddl_command_end
+  WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER SCHEMA')
+  EXECUTE FUNCTION @extschema@.notice_renamed();

@@ -3,7 +3,7 @@
 -- and through the base table of a bound view (reach); a binding that
 -- outlives its source (dropped table, dropped column) and comes back.
 BEGIN;
-SELECT plan(44);
+SELECT plan(50);
 SET client_min_messages = warning;
 
 CREATE SCHEMA k;
@@ -96,6 +96,21 @@ SELECT is((SELECT period_start FROM cleangov_bound.tender WHERE tender_id = 'X2'
           'a start date as its start');
 SELECT set_eq($$SELECT column_name, detail LIKE '%end of that day%' FROM cleangov.check_binding('tender') WHERE aspect = 'dates'$$,
               $$VALUES ('period_start', false), ('period_end', true)$$, 'the profile says how each date is read');
+
+-- renamed: the table renamed away is not the one the binding means
+SELECT cleangov.watch('k.xm');
+ALTER TABLE k.xm RENAME TO xm_old;
+SELECT is((SELECT broken FROM cleangov.binding WHERE shape = 'tender'), 'its source k.xm was renamed to k.xm_old',
+          'a renamed source breaks the binding');
+SELECT ok(to_regclass('cleangov_bound.tender') IS NULL AND NOT EXISTS (SELECT FROM cleangov.watched WHERE source = 'k.xm_old'::regclass),
+          'its view and the watch of the renamed table go');
+SELECT is((SELECT message FROM cleangov.run(rule_code => 'K_OVER') WHERE false), NULL, 'run() still works');
+CREATE TABLE k.xm (xmbh text PRIMARY KEY, dwbh text, cgfs text, jzsj date, fbsj date);
+SELECT lives_ok($$SELECT cleangov.rebind('tender')$$, 'rebind() binds the table that now has the name');
+SELECT ok((SELECT source = 'k.xm'::regclass AND broken IS NULL FROM cleangov.binding WHERE shape = 'tender')
+          AND EXISTS (SELECT FROM cleangov.watched WHERE source = 'k.xm'::regclass), 'and watches it again');
+ALTER TABLE k.xm ADD COLUMN note text;
+SELECT is((SELECT broken FROM cleangov.binding WHERE shape = 'tender'), NULL, 'an ALTER that renames nothing breaks nothing');
 
 -- a shape bound to a view, watched through its base table
 CREATE TABLE k.orders (id int PRIMARY KEY, buyer text, supplier text, price_fen bigint, ref_fen bigint);
