@@ -75,6 +75,7 @@ PG_FUNCTION_INFO_V1(cleangov_robust_stats_final);
 PG_FUNCTION_INFO_V1(cleangov_median_final);
 PG_FUNCTION_INFO_V1(cleangov_mad_final);
 PG_FUNCTION_INFO_V1(cleangov_robust_z);
+PG_FUNCTION_INFO_V1(cleangov_quantile_of);
 
 /*
  * Name of the aggregate being computed, for messages: median, mad and
@@ -492,6 +493,53 @@ cleangov_mad_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(mad_sorted(s->values, s->n,
 								quantile(s->values, s->n, 0.5, "mad", "median"),
 								"mad"));
+}
+
+/*
+ * quantile_of(state, p, type): the p-quantile of the values of a state by
+ * Hyndman and Fan's definition 7 or 8 (their 1996 numbering, R's "type").
+ *   type 7: h = (n - 1) p + 1, PostgreSQL's percentile_cont (bit for bit:
+ *           the same code as median and the quartiles of robust_stats);
+ *   type 8: h = (n + 1/3) p + 1/3, "median-unbiased", the quantiles of the
+ *           Rust crate statrs and so of Open Contracting's Cardinal: below
+ *           the first order statistic (h < 1) the minimum, at or past the
+ *           last (h >= n) the maximum, else x[floor h] + (h - floor h)
+ *           (x[floor h + 1] - x[floor h]), 1-based.
+ * On few values the two differ much: for 0, 0, 100 x 7, Q1 is 100 by type 7
+ * and 66.67 by type 8, which decides whether an IQR fence exists at all.
+ * NULL for a state of no values.
+ */
+Datum
+cleangov_quantile_of(PG_FUNCTION_ARGS)
+{
+	float8		p = PG_GETARG_FLOAT8(1);
+	int32		type = PG_GETARG_INT32(2);
+	RobustState *s;
+
+	if (isnan(p) || p < 0.0 || p > 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quantile_of: p must be between 0 and 1, not %g", p)));
+	if (type != 7 && type != 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quantile_of: type must be 7 (percentile_cont) or 8 (Hyndman and Fan's median-unbiased, Cardinal's), not %d", type)));
+	s = robust_sorted(fcinfo);
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	if (type == 7)
+		PG_RETURN_FLOAT8(quantile(s->values, s->n, p, "quantile_of", "quantile"));
+	else
+	{
+		double		h = ((double) s->n + 1.0 / 3.0) * p + 1.0 / 3.0;
+		double		j = floor(h);
+
+		if (j < 1.0)
+			PG_RETURN_FLOAT8(s->values[0]);
+		if (j >= (double) s->n)
+			PG_RETURN_FLOAT8(s->values[s->n - 1]);
+		PG_RETURN_FLOAT8(lerp(s->values[(int64) j - 1], s->values[(int64) j], h - j, "quantile_of", "quantile"));
+	}
 }
 
 /*

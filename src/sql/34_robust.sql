@@ -126,6 +126,23 @@ CREATE AGGREGATE @extschema@.mad(float8) (
 COMMENT ON AGGREGATE @extschema@.mad(float8) IS
   'Raw median absolute deviation: the median of |value - median| (multiply by 1.4826 for a normal-consistent scale).';
 
+-- The values of a group as a robust_state, for quantile_of(): parallel and
+-- combinable like median (the state is robust_state, with a text form).
+CREATE AGGREGATE @extschema@.collect(float8) (
+  SFUNC = @extschema@.robust_trans,
+  STYPE = @extschema@.robust_state,
+  COMBINEFUNC = @extschema@.robust_combine,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.collect(float8) IS
+  'The values of a group (NULLs left out) as a robust_state, to take quantiles of with cleangov.quantile_of(state, p, type); parallel and combinable; NULL for no rows.';
+
+CREATE FUNCTION @extschema@.quantile_of(state @extschema@.robust_state, p float8, type int DEFAULT 7) RETURNS float8
+  AS 'MODULE_PATHNAME', 'cleangov_quantile_of'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.quantile_of(@extschema@.robust_state, float8, integer) IS
+  'The p-quantile of the values of a state (cleangov.collect) by Hyndman and Fan''s definition 7 (percentile_cont, bit for bit) or 8 (h = (n + 1/3) p + 1/3: the quartiles of Open Contracting''s Cardinal, through the Rust crate statrs); NULL for no values; 22023 for p outside [0, 1] or another type.';
+
 CREATE FUNCTION @extschema@.robust_z(value float8, median float8, mad float8) RETURNS float8
   AS 'MODULE_PATHNAME', 'cleangov_robust_z'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -3,7 +3,7 @@
 -- Quantiles and the MAD are computed operation for operation like
 -- percentile_cont, so the tolerance is 0 (bit-for-bit equality).
 BEGIN;
-SELECT plan(22);
+SELECT plan(31);
 
 SELECT setseed(0.34);
 -- About 300 groups of some 20 random values, with ties; then hand-made groups
@@ -117,6 +117,35 @@ SELECT throws_ok($$SELECT cleangov.mad(x) FROM unnest('{Infinity}'::float8[]) x$
 SELECT throws_ok($$SELECT cleangov.robust_stats(x, -0.5) FROM unnest('{1}'::float8[]) x$$, '22023',
                  'robust_stats: k must not be negative', 'negative k refused');
 SELECT throws_ok($$SELECT cleangov.robust_z(1, 1, -1)$$, '22023', NULL, 'negative mad refused');
+
+-- quantile_of: type 7 is percentile_cont bit for bit; type 8 against an
+-- independent computation of Hyndman and Fan's definition 8 in SQL
+CREATE TEMP TABLE qv AS
+SELECT g, (random() * 1000)::int / 10.0::float8 AS x
+  FROM generate_series(1, 40) g, generate_series(1, (random() * 12)::int + 1) i;
+INSERT INTO qv VALUES (41, 5), (42, 0), (42, 0), (42, 100), (42, 100), (42, 100), (42, 100), (42, 100), (42, 100), (42, 100);
+CREATE TEMP TABLE qp AS SELECT unnest('{0, 0.01, 0.25, 0.5, 0.75, 0.9, 0.99, 1}'::float8[]) AS p;
+SELECT is((SELECT count(*)::int FROM qv v, qp
+            GROUP BY v.g, qp.p
+           HAVING cleangov.quantile_of(cleangov.collect(v.x), qp.p, 7)
+                  IS DISTINCT FROM percentile_cont(qp.p) WITHIN GROUP (ORDER BY v.x)
+           LIMIT 1), NULL, 'type 7 equals percentile_cont on every group and p');
+WITH s AS (SELECT g, array_agg(x ORDER BY x) AS xs, count(*) AS n FROM qv GROUP BY g),
+     h AS (SELECT s.*, qp.p, (s.n + 1.0 / 3) * qp.p + 1.0 / 3 AS h FROM s, qp),
+     ref AS (SELECT g, p, CASE WHEN floor(h) < 1 THEN xs[1] WHEN floor(h) >= n THEN xs[n]
+                               ELSE xs[floor(h)::int] + (h - floor(h)) * (xs[floor(h)::int + 1] - xs[floor(h)::int]) END AS q FROM h)
+SELECT is((SELECT count(*)::int FROM ref
+            WHERE abs(ref.q - (SELECT cleangov.quantile_of(cleangov.collect(v.x), ref.p, 8) FROM qv v WHERE v.g = ref.g)) > 1e-9), 0,
+          'type 8 equals an independent computation of definition 8 on every group and p');
+SELECT is(round(cleangov.quantile_of(cleangov.collect(x), 0.25, 8)::numeric, 2), 66.67, 'Q1 of 0, 0, 100 x 7 by type 8 (Cardinal''s quartile)')
+  FROM qv WHERE g = 42;
+SELECT is(cleangov.quantile_of(cleangov.collect(x), 0.25, 7), 100::float8, 'and by type 7 (percentile_cont)') FROM qv WHERE g = 42;
+SELECT is(cleangov.quantile_of(cleangov.collect(x), 0.75, 8), 5::float8, 'one value: every quantile is it') FROM qv WHERE g = 41;
+SELECT ok((SELECT cleangov.collect(x) FROM qv WHERE false) IS NULL, 'collect of no rows is NULL');
+SELECT is((SELECT cleangov.quantile_of(cleangov.collect(x)::text::cleangov.robust_state, 0.25, 8) FROM qv),
+          (SELECT cleangov.quantile_of(cleangov.collect(x), 0.25, 8) FROM qv), 'the state''s text form round-trips (a Citus worker''s partial state)');
+SELECT throws_ok($$SELECT cleangov.quantile_of(cleangov.collect(x), 1.5, 8) FROM qv$$, '22023', NULL, 'p outside [0, 1]');
+SELECT throws_ok($$SELECT cleangov.quantile_of(cleangov.collect(x), 0.5, 6) FROM qv$$, '22023', NULL, 'a type other than 7 and 8');
 
 SELECT * FROM finish();
 ROLLBACK;
