@@ -57,6 +57,29 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expression_info(text) IS
   'Parses and analyzes one SELECT without running it (src/expression.c): the type of each output column and every function it would call (operators'' and casts'' included); refuses several statements or a statement that is not a SELECT (42601), aggregates (42803), window functions (42P20), subqueries and set-returning functions (0A000). bind() checks mapping expressions with it. Stable because it reads the catalog.';
 
+-- The type of a live column of a relation, NULL when it has none of that
+-- name: every "does it have this column" check of a binding.
+CREATE FUNCTION @extschema@.column_type(rel regclass, column_name text)
+RETURNS regtype
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT a.atttypid::regtype FROM pg_catalog.pg_attribute a
+   WHERE a.attrelid = rel AND a.attname = column_name AND a.attnum > 0 AND NOT a.attisdropped;
+END;
+COMMENT ON FUNCTION @extschema@.column_type(regclass, text) IS
+  'Internal to bind(): the type of the column of that name of a relation (not dropped, not a system column), NULL when it has none. Stable because it reads the catalog.';
+
+-- A column reference of a mapping as SQL: "col" is the source's (src.col),
+-- "alias.col" a lookup's; both quoted as identifiers.
+CREATE FUNCTION @extschema@.binding_column_ref(ref text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN strpos(ref, '.') > 0
+            THEN format('%I.%I', split_part(ref, '.', 1), substr(ref, strpos(ref, '.') + 1))
+            ELSE format('src.%I', ref) END;
+COMMENT ON FUNCTION @extschema@.binding_column_ref(text) IS
+  'Internal to bind(): a mapping''s column reference as SQL, "col" as src.col (the source) and "alias.col" as alias.col (a lookup), each part quoted as an identifier.';
+
 -- Who may be called from a mapping expression: functions that are neither
 -- volatile nor written by a user.  A bound view is read with its reader's
 -- rights (a rule's owner's), so a function a binder wrote would run with the
@@ -153,7 +176,7 @@ BEGIN
         RAISE EXCEPTION 'lookup "%" of shape "%": "%" must equal a column name (a JSON string)', l.alias, shape, k.lcol
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
-      IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = k.lcol AND a.attnum > 0 AND NOT a.attisdropped) THEN
+      IF @extschema@.column_type(rel, k.lcol) IS NULL THEN
         RAISE EXCEPTION 'lookup "%" of shape "%": % has no column "%"', l.alias, shape, rel, k.lcol
           USING ERRCODE = 'undefined_column';
       END IF;
@@ -167,7 +190,7 @@ BEGIN
         deps := deps || talias;
       ELSE
         tcol := k.v #>> '{}';
-        IF NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = source AND a.attname = tcol AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        IF @extschema@.column_type(source, tcol) IS NULL THEN
           RAISE EXCEPTION 'lookup "%" of shape "%": % has no column "%"', l.alias, shape, source, tcol
             USING ERRCODE = 'undefined_column';
         END IF;
@@ -229,10 +252,7 @@ BEGIN
         CASE WHEN replaced = l.alias THEN 'JOIN' ELSE 'LEFT JOIN' END,
         CASE WHEN replaced = l.alias THEN 'cleangov_new' ELSE ((l.v ->> 'oid')::oid::regclass)::text END,
         l.alias,
-        (SELECT string_agg(format('%I.%I = %s', l.alias, o.key,
-                 CASE WHEN strpos(o.value #>> '{}', '.') > 0
-                      THEN format('%I.%I', split_part(o.value #>> '{}', '.', 1), substr(o.value #>> '{}', strpos(o.value #>> '{}', '.') + 1))
-                      ELSE format('src.%I', o.value #>> '{}') END), ' AND ' ORDER BY o.key)
+        (SELECT string_agg(format('%I.%I = %s', l.alias, o.key, @extschema@.binding_column_ref(o.value #>> '{}')), ' AND ' ORDER BY o.key)
            FROM jsonb_each(l.v -> 'on') o));
       done := done || l.alias;
       progress := true;
@@ -291,8 +311,7 @@ BEGIN
             WHERE sc.shape = binding_select_list.shape ORDER BY sc.position LOOP
     v := columns -> c.column_name;
     IF v IS NULL THEN
-      IF EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = source AND a.attname = c.column_name
-                    AND a.attnum > 0 AND NOT a.attisdropped) THEN
+      IF @extschema@.column_type(source, c.column_name) IS NOT NULL THEN
         v := to_jsonb(c.column_name);
       ELSIF c.required THEN
         RAISE EXCEPTION 'column "%" of shape "%" not found: % has no column "%"',
@@ -338,36 +357,30 @@ BEGIN
             USING ERRCODE = 'undefined_column', HINT = 'Declare it: bind(shape, source, columns, lookups => ''{"alias": {"table": ..., "on": {...}}}'').';
         END IF;
         rel := (lookups -> split_part(col, '.', 1) ->> 'oid')::oid::regclass;
-        e := format('%I.%I', split_part(col, '.', 1), substr(col, strpos(col, '.') + 1));
-        col := substr(col, strpos(col, '.') + 1);
       ELSE
         rel := source;
-        e := format('src.%I', col);
       END IF;
-      e_type := (SELECT a.atttypid::regtype FROM pg_attribute a
-                  WHERE a.attrelid = rel AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped);
+      e := @extschema@.binding_column_ref(col);
+      col := substr(col, strpos(col, '.') + 1);
+      e_type := @extschema@.column_type(rel, col);
       IF e_type IS NULL THEN
         RAISE EXCEPTION 'column "%" of shape "%" not found: % has no column "%"', c.column_name, shape, rel, col
           USING ERRCODE = 'undefined_column',
                 HINT = 'Map it to a column of the source: cleangov.bind(shape, source, ''{"' || c.column_name || '": "your_column"}'').';
       END IF;
     WHEN 'value' THEN
-      e := CASE jsonb_typeof(v -> 'value')
-             WHEN 'string' THEN quote_literal(v ->> 'value') || '::text'
-             WHEN 'number' THEN quote_literal(v ->> 'value') || '::numeric'
-             WHEN 'boolean' THEN CASE WHEN (v ->> 'value')::boolean THEN 'true' ELSE 'false' END
-             WHEN 'null' THEN 'NULL'
-           END;
-      IF e IS NULL THEN
+      IF jsonb_typeof(v -> 'value') NOT IN ('string', 'number', 'boolean', 'null') THEN
         RAISE EXCEPTION 'the constant of column "%" of shape "%" must be a string, number, boolean or null', c.column_name, shape
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
+      -- the same literal a threshold becomes: always data, never SQL
+      e := @extschema@.rule_literal(v -> 'value', c.column_name);
       e_type := CASE jsonb_typeof(v -> 'value') WHEN 'string' THEN 'text'::regtype WHEN 'number' THEN 'numeric'::regtype
                      WHEN 'boolean' THEN 'boolean'::regtype ELSE c.type END;
       IF e_type = 'text'::regtype AND c.type <> 'text'::regtype THEN
         -- a date or time given as text: read as the shape's type now, so a bad one fails here
         BEGIN
-          EXECUTE format('SELECT %s::%s', e, c.type);
+          EXECUTE format('SELECT $1::%s', c.type) USING v ->> 'value';
         EXCEPTION WHEN OTHERS THEN
           RAISE EXCEPTION 'the constant of column "%" of shape "%" is not a %: %', c.column_name, shape, c.type, SQLERRM
             USING ERRCODE = 'datatype_mismatch';
@@ -387,8 +400,7 @@ BEGIN
         RAISE EXCEPTION 'the key of column "%" of shape "%" must be a list of column names', c.column_name, shape
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
-      SELECT string_agg(CASE WHEN strpos(x, '.') > 0 THEN format('%I.%I', split_part(x, '.', 1), substr(x, strpos(x, '.') + 1))
-                             ELSE format('src.%I', x) END || '::text', ', ' ORDER BY i)
+      SELECT string_agg(@extschema@.binding_column_ref(x) || '::text', ', ' ORDER BY i)
         INTO e FROM jsonb_array_elements_text(v -> 'columns') WITH ORDINALITY a(x, i);
       e := format('@extschema@.compose_key(%s)', e);
       e_type := @extschema@.binding_expression_check(shape, c.column_name, format('SELECT %s FROM %s', e, from_sql));
@@ -510,8 +522,8 @@ BEGIN
     END IF;
     FOR k IN SELECT e.key AS vcol, e.value AS tcol FROM jsonb_each(r.v) e LOOP
       IF jsonb_typeof(k.tcol) <> 'string'
-         OR NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = source AND a.attname = k.vcol AND a.attnum > 0 AND NOT a.attisdropped)
-         OR NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = k.tcol #>> '{}' AND a.attnum > 0 AND NOT a.attisdropped) THEN
+         OR @extschema@.column_type(source, k.vcol) IS NULL
+         OR @extschema@.column_type(rel, k.tcol #>> '{}') IS NULL THEN
         RAISE EXCEPTION 'reach of shape "%": % has no column "%" or % has no column %', shape, source, k.vcol, rel, k.tcol
           USING ERRCODE = 'undefined_column';
       END IF;
@@ -645,7 +657,7 @@ DECLARE
   n bigint;
   counts bigint[];
   c record;
-  d record;
+  d @extschema@.rule_definition;
   cur_name text;
   outside jsonb;
   lacks text[];
@@ -704,9 +716,9 @@ BEGIN
         RETURN QUERY SELECT b.shape, 'key'::text, s.key_column, 'not unique'::text, n, lacks,
           format('%s keys occur more than once: alerts of one key fold the rows together; map %s to the columns that identify a row: {"columns": [...]}', n, s.key_column);
       END IF;
-      IF counts[(SELECT sc.position FROM @extschema@.shape_column sc WHERE sc.shape = b.shape AND sc.column_name = s.key_column) + 1] < counts[1] THEN
-        RETURN QUERY SELECT b.shape, 'key'::text, s.key_column, 'null'::text,
-          counts[1] - counts[(SELECT sc.position FROM @extschema@.shape_column sc WHERE sc.shape = b.shape AND sc.column_name = s.key_column) + 1],
+      n := counts[1] - counts[(SELECT sc.position FROM @extschema@.shape_column sc WHERE sc.shape = b.shape AND sc.column_name = s.key_column) + 1];
+      IF n > 0 THEN
+        RETURN QUERY SELECT b.shape, 'key'::text, s.key_column, 'null'::text, n,
           NULL::text[], 'rows without a key are left out by every rule';
       END IF;
     END IF;
@@ -731,17 +743,17 @@ BEGIN
          ELSE 'a date is read as the start of that day (00:00)' END
     FROM unnest(b.date_only) x;
   -- the rules that read the shape
-  FOR d IN SELECT x.*, r.enabled FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-            WHERE b.shape = ANY (x.reads) ORDER BY x.rule_code LOOP
+  FOR d IN SELECT x.* FROM @extschema@.rule_definition x WHERE b.shape = ANY (x.reads) ORDER BY x.rule_code LOOP
     IF b.broken IS NOT NULL THEN
       RETURN QUERY SELECT b.shape, 'rule'::text, NULL::text, 'does not run'::text, NULL::bigint, ARRAY[d.rule_code],
         format('%s: the binding of %s is broken', d.rule_code, b.shape);
       CONTINUE;
     END IF;
-    lacks := ARRAY(SELECT split_part(x, '.', 2) FROM unnest(d.needs) x
-                    WHERE split_part(x, '.', 1) = b.shape AND split_part(x, '.', 2) = ANY (b.absent) ORDER BY 1);
-    weak := ARRAY(SELECT split_part(x.key, '.', 2) FROM jsonb_each_text(d.degrades) x
-                   WHERE split_part(x.key, '.', 1) = b.shape AND split_part(x.key, '.', 2) = ANY (b.absent) ORDER BY 1);
+    -- the rule's declared columns absent here (rule_absent reads every binding)
+    lacks := ARRAY(SELECT split_part(a.column_name, '.', 2) FROM @extschema@.rule_absent(d) a
+                    WHERE a.needed AND split_part(a.column_name, '.', 1) = b.shape ORDER BY 1);
+    weak := ARRAY(SELECT split_part(a.column_name, '.', 2) FROM @extschema@.rule_absent(d) a
+                   WHERE NOT a.needed AND split_part(a.column_name, '.', 1) = b.shape ORDER BY 1);
     IF cardinality(lacks) > 0 THEN
       RETURN QUERY SELECT b.shape, 'rule'::text, l, 'does not run'::text, NULL::bigint, ARRAY[d.rule_code],
         format('%s needs %s.%s, which is not bound: the fact is not recorded, and absent is not false; map it, or set it: {"%s": {"value": ...}}',
@@ -753,7 +765,8 @@ BEGIN
         FROM unnest(weak) l;
     ELSE
       RETURN QUERY SELECT b.shape, 'rule'::text, NULL::text, 'runs'::text, NULL::bigint, ARRAY[d.rule_code],
-        CASE WHEN d.enabled THEN d.rule_code ELSE d.rule_code || ' (disabled)' END;
+        CASE WHEN (SELECT r.enabled FROM @extschema@.rule r WHERE r.rule_code = d.rule_code) THEN d.rule_code
+             ELSE d.rule_code || ' (disabled)' END;
     END IF;
   END LOOP;
 END

@@ -205,9 +205,8 @@ BEGIN ATOMIC
     (SELECT format('the binding of %s is broken: %s', b.shape, b.broken) FROM @extschema@.binding b
       WHERE b.shape = ANY (d.reads) AND b.broken IS NOT NULL ORDER BY b.shape LIMIT 1),
     (SELECT format('does not run: %s is not bound (the fact is not recorded, and absent is not false); map it, or set a constant {"%s": {"value": ...}}',
-                   string_agg(n, ', ' ORDER BY n), min(split_part(n, '.', 2)))
-       FROM unnest(d.needs) n JOIN @extschema@.binding b ON b.shape = split_part(n, '.', 1)
-      WHERE split_part(n, '.', 2) = ANY (b.absent)
+                   string_agg(a.column_name, ', ' ORDER BY a.column_name), min(split_part(a.column_name, '.', 2)))
+       FROM @extschema@.rule_absent(d) a WHERE a.needed
      HAVING count(*) > 0));
 END;
 COMMENT ON FUNCTION @extschema@.rule_cannot_run(@extschema@.rule_definition) IS

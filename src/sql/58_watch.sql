@@ -327,21 +327,52 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch(regclass) IS
   'Real-time checking of a bound table: statement-level triggers evaluate the rules of its shapes over each INSERT or UPDATE statement''s new rows in one pass, with the rights of each rule''s owner, and raise alerts in the writing transaction; the writer needs no right in cleangov; a failing rule is quarantined with a WARNING and the write goes on. Volatile because it creates triggers; parallel unsafe because it does.';
 
--- volatile because it drops triggers on the user's table
-CREATE FUNCTION @extschema@.unwatch(source regclass)
-RETURNS void
+-- Forgets the watch of table t: its row in cleangov.watched, its skipped
+-- rules, its generated functions and triggers.  False if t was not watched.
+-- remember: t is going (dropped, renamed away), so every binding that reads
+-- it notes it, by the name the binding knows it by, among its watched tables,
+-- to be watched again when the binding is restored (bind(), rebind()).
+-- volatile because it drops functions and writes
+CREATE FUNCTION @extschema@.forget_watch(t oid, remember boolean)
+RETURNS boolean
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   fn text;
 BEGIN
-  DELETE FROM @extschema@.watched w WHERE w.source = unwatch.source RETURNING w.function INTO fn;
+  DELETE FROM @extschema@.watched w WHERE w.source = t RETURNING w.function INTO fn;
   IF fn IS NULL THEN
+    RETURN false;
+  END IF;
+  DELETE FROM @extschema@.watch_skip s WHERE s.source = t;
+  PERFORM @extschema@.drop_watch_functions(fn);
+  IF remember THEN
+    UPDATE @extschema@.binding x
+       SET watched_tables = x.watched_tables || y.name
+      FROM (SELECT z.shape,
+                   coalesce(CASE WHEN z.source::oid = t THEN z.source_name END,
+                            (SELECT l.value ->> 'table' FROM jsonb_each(z.lookups) l WHERE (l.value ->> 'oid')::oid = t LIMIT 1),
+                            (SELECT r.key FROM jsonb_each(z.reach) r WHERE (r.value ->> 'oid')::oid = t LIMIT 1)) AS name
+              FROM @extschema@.binding z WHERE t = ANY (z.tables)) y
+     WHERE x.shape = y.shape AND y.name IS NOT NULL AND NOT y.name = ANY (x.watched_tables);
+  END IF;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.forget_watch(oid, boolean) IS
+  'Internal to unwatch() and the drop and rename event triggers: forgets the watch of a table (its cleangov.watched row, skipped rules, generated functions and triggers); with remember, every binding reading the table notes it by the name it was bound by (binding.watched_tables), to watch it again when the binding is restored. False if the table was not watched. Volatile because it drops functions; parallel unsafe because it writes.';
+
+-- volatile because it drops triggers on the user's table
+CREATE FUNCTION @extschema@.unwatch(source regclass)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  IF NOT @extschema@.forget_watch(source, false) THEN
     RAISE EXCEPTION 'table % is not watched', source USING ERRCODE = 'undefined_object';
   END IF;
-  DELETE FROM @extschema@.watch_skip s WHERE s.source = unwatch.source;
-  PERFORM @extschema@.drop_watch_functions(fn);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unwatch(regclass) IS
@@ -360,7 +391,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   o record;
-  fn text;
   gone text[] := '{}'::text[];
   cols text[] := '{}'::text[];
   b record;
@@ -373,14 +403,8 @@ BEGIN
   FOR o IN SELECT * FROM pg_event_trigger_dropped_objects() x
             WHERE x.object_type IN ('table', 'view', 'materialized view', 'foreign table')
             ORDER BY x.schema_name = 'cleangov_bound' LOOP
-    DELETE FROM @extschema@.watched w WHERE w.source = o.objid RETURNING w.function INTO fn;
-    IF fn IS NOT NULL THEN
-      DELETE FROM @extschema@.watch_skip s WHERE s.source = o.objid;
-      PERFORM @extschema@.drop_watch_functions(fn);
-      -- remembered by name, to be watched again when the binding is restored
-      UPDATE @extschema@.binding x SET watched_tables = x.watched_tables || o.object_identity
-       WHERE o.objid = ANY (x.tables) AND NOT o.object_identity = ANY (x.watched_tables);
-    END IF;
+    -- its watch goes, remembered to be watched again when its bindings are restored
+    PERFORM @extschema@.forget_watch(o.objid, true);
     FOR b IN UPDATE @extschema@.binding x
                 SET broken = CASE
                       WHEN o.schema_name = 'cleangov_bound' AND x.shape = o.object_name AND NOT o.objid = ANY (x.tables) THEN
@@ -430,7 +454,6 @@ AS $$
 DECLARE
   b record;
   why text;
-  fn text;
   t oid;
   renamed oid[];
 BEGIN
@@ -453,17 +476,7 @@ BEGIN
     -- reads it under the name it knows the table by (rebind() watches the
     -- table that has the name then); the binding's other tables stay watched
     FOREACH t IN ARRAY renamed LOOP
-      DELETE FROM @extschema@.watched w WHERE w.source = t RETURNING w.function INTO fn;
-      IF fn IS NOT NULL THEN
-        DELETE FROM @extschema@.watch_skip s WHERE s.source = t;
-        PERFORM @extschema@.drop_watch_functions(fn);
-        UPDATE @extschema@.binding x
-           SET watched_tables = x.watched_tables || y.name
-          FROM (SELECT z.shape, CASE WHEN z.source = t THEN z.source_name
-                                     ELSE (SELECT l.value ->> 'table' FROM jsonb_each(z.lookups) l WHERE (l.value ->> 'oid')::oid = t LIMIT 1) END AS name
-                  FROM @extschema@.binding z WHERE t = ANY (z.tables)) y
-         WHERE x.shape = y.shape AND y.name IS NOT NULL AND NOT y.name = ANY (x.watched_tables);
-      END IF;
+      PERFORM @extschema@.forget_watch(t, true);
     END LOOP;
     IF to_regclass('cleangov_bound.' || quote_ident(b.shape)) IS NOT NULL THEN
       EXECUTE format('DROP VIEW cleangov_bound.%I', b.shape);

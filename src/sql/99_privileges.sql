@@ -60,6 +60,7 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.rewatch(regclass),
   @extschema@.watch(regclass),
   @extschema@.unwatch(regclass),
+  @extschema@.forget_watch(oid, boolean),
   @extschema@.index_compute(text, text[], boolean),
   @extschema@.index_compute(text, text, boolean),
   @extschema@.index_warn(text, text[]),
