@@ -69,16 +69,17 @@ END;
 COMMENT ON FUNCTION @extschema@.column_type(regclass, text) IS
   'Internal to bind(): the type of the column of that name of a relation (not dropped, not a system column), NULL when it has none. Stable because it reads the catalog.';
 
--- A column reference of a mapping as SQL: "col" is the source's (src.col),
--- "alias.col" a lookup's; both quoted as identifiers.
-CREATE FUNCTION @extschema@.binding_column_ref(ref text)
+-- A column reference of a mapping as SQL: a column of the source (src.col),
+-- or "alias.col", a lookup's.  A source column whose name holds a dot is the
+-- source's: the source's own columns come first.
+CREATE FUNCTION @extschema@.binding_column_ref(source regclass, ref text)
 RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE WHEN strpos(ref, '.') > 0
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN strpos(ref, '.') > 0 AND @extschema@.column_type(source, ref) IS NULL
             THEN format('%I.%I', split_part(ref, '.', 1), substr(ref, strpos(ref, '.') + 1))
             ELSE format('src.%I', ref) END;
-COMMENT ON FUNCTION @extschema@.binding_column_ref(text) IS
-  'Internal to bind(): a mapping''s column reference as SQL, "col" as src.col (the source) and "alias.col" as alias.col (a lookup), each part quoted as an identifier.';
+COMMENT ON FUNCTION @extschema@.binding_column_ref(regclass, text) IS
+  'Internal to bind(): a mapping''s column reference as SQL: a column of the source as src.col (also when its name holds a dot), else "alias.col" as alias.col (a lookup''s), each part quoted as an identifier. Stable because it reads the catalog.';
 
 -- Who may be called from a mapping expression: functions that are neither
 -- volatile nor written by a user.  A bound view is read with its reader's
@@ -180,7 +181,7 @@ BEGIN
         RAISE EXCEPTION 'lookup "%" of shape "%": % has no column "%"', l.alias, shape, rel, k.lcol
           USING ERRCODE = 'undefined_column';
       END IF;
-      IF strpos(k.v #>> '{}', '.') > 0 THEN
+      IF strpos(k.v #>> '{}', '.') > 0 AND @extschema@.column_type(source, k.v #>> '{}') IS NULL THEN
         talias := split_part(k.v #>> '{}', '.', 1);
         tcol := substr(k.v #>> '{}', strpos(k.v #>> '{}', '.') + 1);
         IF NOT lookups ? talias OR talias = l.alias THEN
@@ -252,7 +253,7 @@ BEGIN
         CASE WHEN replaced = l.alias THEN 'JOIN' ELSE 'LEFT JOIN' END,
         CASE WHEN replaced = l.alias THEN 'cleangov_new' ELSE ((l.v ->> 'oid')::oid::regclass)::text END,
         l.alias,
-        (SELECT string_agg(format('%I.%I = %s', l.alias, o.key, @extschema@.binding_column_ref(o.value #>> '{}')), ' AND ' ORDER BY o.key)
+        (SELECT string_agg(format('%I.%I = %s', l.alias, o.key, @extschema@.binding_column_ref(source, o.value #>> '{}')), ' AND ' ORDER BY o.key)
            FROM jsonb_each(l.v -> 'on') o));
       done := done || l.alias;
       progress := true;
@@ -351,7 +352,7 @@ BEGIN
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
       col := v ->> 'column';
-      IF strpos(col, '.') > 0 THEN
+      IF strpos(col, '.') > 0 AND @extschema@.column_type(source, col) IS NULL THEN
         IF NOT coalesce(lookups ? split_part(col, '.', 1), false) THEN
           RAISE EXCEPTION 'column "%" of shape "%" reads "%", but there is no lookup "%"', c.column_name, shape, col, split_part(col, '.', 1)
             USING ERRCODE = 'undefined_column', HINT = 'Declare it: bind(shape, source, columns, lookups => ''{"alias": {"table": ..., "on": {...}}}'').';
@@ -360,8 +361,10 @@ BEGIN
       ELSE
         rel := source;
       END IF;
-      e := @extschema@.binding_column_ref(col);
-      col := substr(col, strpos(col, '.') + 1);
+      e := @extschema@.binding_column_ref(source, col);
+      IF rel <> source THEN
+        col := substr(col, strpos(col, '.') + 1);
+      END IF;
       e_type := @extschema@.column_type(rel, col);
       IF e_type IS NULL THEN
         RAISE EXCEPTION 'column "%" of shape "%" not found: % has no column "%"', c.column_name, shape, rel, col
@@ -400,7 +403,7 @@ BEGIN
         RAISE EXCEPTION 'the key of column "%" of shape "%" must be a list of column names', c.column_name, shape
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
-      SELECT string_agg(@extschema@.binding_column_ref(x) || '::text', ', ' ORDER BY i)
+      SELECT string_agg(@extschema@.binding_column_ref(source, x) || '::text', ', ' ORDER BY i)
         INTO e FROM jsonb_array_elements_text(v -> 'columns') WITH ORDINALITY a(x, i);
       e := format('@extschema@.compose_key(%s)', e);
       e_type := @extschema@.binding_expression_check(shape, c.column_name, format('SELECT %s FROM %s', e, from_sql));

@@ -3,7 +3,7 @@
 -- Quantiles and the MAD are computed operation for operation like
 -- percentile_cont, so the tolerance is 0 (bit-for-bit equality).
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 SELECT setseed(0.34);
 -- About 300 groups of some 20 random values, with ties; then hand-made groups
@@ -146,6 +146,9 @@ SELECT is((SELECT cleangov.quantile_of(cleangov.collect(x)::text::cleangov.robus
           (SELECT cleangov.quantile_of(cleangov.collect(x), 0.25, 8) FROM qv), 'the state''s text form round-trips (a Citus worker''s partial state)');
 SELECT throws_ok($$SELECT cleangov.quantile_of(cleangov.collect(x), 1.5, 8) FROM qv$$, '22023', NULL, 'p outside [0, 1]');
 SELECT throws_ok($$SELECT cleangov.quantile_of(cleangov.collect(x), 0.5, 6) FROM qv$$, '22023', NULL, 'a type other than 7 and 8');
+SELECT throws_ok($$SELECT cleangov.quantile_of(cleangov.collect(x), 'NaN', 8) FROM qv$$, '22023', NULL, 'p NaN');
+SELECT ok(cleangov.quantile_of(NULL, 0.5, 8) IS NULL AND cleangov.quantile_of((SELECT cleangov.collect(x) FROM qv), NULL, 8) IS NULL,
+          'NULL arguments give NULL (strict)');
 
 SELECT * FROM finish();
 ROLLBACK;

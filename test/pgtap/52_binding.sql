@@ -3,7 +3,7 @@
 -- and through the base table of a bound view (reach); a binding that
 -- outlives its source (dropped table, dropped column) and comes back.
 BEGIN;
-SELECT plan(50);
+SELECT plan(56);
 SET client_min_messages = warning;
 
 CREATE SCHEMA k;
@@ -86,6 +86,22 @@ SELECT throws_ok($$SELECT cleangov.bind('contract', 'k.ht', '{"contract_id": "xm
 SELECT throws_ok($$SELECT cleangov.bind('contract', 'k.ht', '{"contract_id": "xmbh", "buyer_id": "xmbh", "supplier_id": "gys", "amount": "je", "signed_at": {"value": "not a date"}}')$$,
                  '42804', NULL, 'a constant that is not of the column''s type');
 SELECT ok(to_regclass('k.dw') IS NOT NULL, 'nothing of the hostile expression ran');
+
+-- hostile names and values reach the generated SQL only quoted
+SELECT is(cleangov.expression_info(NULL), NULL, 'expression_info of NULL is NULL');
+SELECT throws_ok($$SELECT cleangov.expression_info('SELEC 1 FRM')$$, '42601', NULL, 'garbage is a syntax error, not a crash');
+CREATE TABLE k."we""ird tab" ("no." text, "a b""c" numeric, "m'x" text);
+INSERT INTO k."we""ird tab" VALUES ('1', 150, 'o''neil'), ('2', 50, 'x"); DROP TABLE k.dw; --');
+SELECT lives_ok($$SELECT cleangov.bind('contract', 'k."we""ird tab"',
+  '{"contract_id": "no.", "buyer_id": {"value": "b''); DROP TABLE k.dw; --"}, "supplier_id": "m''x", "amount": "a b\"c",
+    "method": {"column": "m''x", "codes": {"o''neil": "direct", "x\"); DROP TABLE k.dw; --": "open"}}}')$$,
+  'identifiers with quotes, spaces and dots, and values that look like SQL');
+SELECT results_eq($$SELECT contract_id, buyer_id, amount, method FROM cleangov_bound.contract ORDER BY 1$$,
+                  $$VALUES ('1', 'b''); DROP TABLE k.dw; --', 150::numeric, 'direct'), ('2', 'b''); DROP TABLE k.dw; --', 50::numeric, 'open')$$,
+                  'are read as data');
+SELECT ok(to_regclass('k.dw') IS NOT NULL, 'and nothing of them ran');
+SELECT lives_ok($$SELECT cleangov.watch('k."we""ird tab"'); INSERT INTO k."we""ird tab" VALUES ('3', 1, 'o''neil')$$,
+                'the watch trigger of such a table works');
 
 -- a date-only deadline is the end of its day
 SELECT cleangov.bind('tender', 'k.xm', '{"tender_id": "xmbh", "buyer_id": "dwbh", "method": {"column": "cgfs", "codes": {"公开招标": "open", "单一来源": "direct"}},
