@@ -2,7 +2,9 @@
 #
 # The version is written once, in cleangov.control, and read here.  The install
 # script cleangov--$(EXTVERSION).sql is concatenated from the small files in
-# src/sql/ (sorted by their numeric prefix), one file per feature area.
+# src/sql/ (sorted by their numeric prefix), one file per feature area, with
+# the rule library (src/library/<domain>/<RULE_CODE>.sql, one file per rule)
+# in place of the prefix 60: after the engine (5x), before the index (7x).
 
 EXTENSION   = cleangov
 EXTVERSION  = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -11,6 +13,9 @@ MODULE_big  = $(EXTENSION)
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 SQL_SOURCES = $(sort $(wildcard src/sql/*.sql))
+LIBRARY_SOURCES = $(sort $(wildcard src/library/*/*.sql))
+SQL_BEFORE_LIBRARY = $(filter $(addprefix src/sql/,0% 1% 2% 3% 4% 5%),$(SQL_SOURCES))
+SQL_AFTER_LIBRARY = $(filter-out $(SQL_BEFORE_LIBRARY),$(SQL_SOURCES))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard $(EXTENSION)--*--*.sql)
 
@@ -27,10 +32,10 @@ include $(PGXS)
 
 $(OBJS): src/cleangov.h
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES) $(EXTENSION).control
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES) $(LIBRARY_SOURCES) $(EXTENSION).control
 	@printf '%s\n' '-- cleangov $(EXTVERSION): generated from src/sql/*.sql by the Makefile; do not edit.' \
 		'\echo Use "CREATE EXTENSION cleangov" to load this file. \quit' > $@
-	@for f in $(SQL_SOURCES); do printf '\n-- ---- %s ----\n' "$$f"; cat "$$f"; done >> $@
+	@for f in $(SQL_BEFORE_LIBRARY) $(LIBRARY_SOURCES) $(SQL_AFTER_LIBRARY); do printf '\n-- ---- %s ----\n' "$$f"; cat "$$f"; done >> $@
 
 .PHONY: version prove
 version:

@@ -36,7 +36,7 @@ if [ -n "${regress// /}" ]; then
 fi
 
 # 2. pgTAP, in a database with pgtap and cleangov installed
-tap=$(pick test/pgtap/*.sql)
+tap=$(pick test/pgtap/*.sql test/pgtap/*/*.sql)
 if [ -n "$tap" ]; then
 	echo "== pgTAP"
 	dropdb --if-exists cleangov_tap 2>/dev/null

@@ -51,7 +51,10 @@ INSERT INTO @extschema@.shape VALUES
  ('relation', 'relation', '关系', NULL, 'A relation between two parties (spouse, child, shareholder, legal representative, ...), with its validity dates (kinds in cleangov.relation_kind).'),
  ('responsibility', 'area of responsibility', '分管领域', NULL, 'An area of responsibility of an official: an item-class prefix the official oversees in the official''s unit.'),
  ('complaint', 'complaint', '信访举报', 'complaint_id', 'A complaint or tip received.'),
- ('project_filing', 'project filing', '项目备案', 'filing_id', 'A filing (registration, application for funds) of an investment project.');
+ ('project_filing', 'project filing', '项目备案', 'filing_id', 'A filing (registration, application for funds) of an investment project.'),
+ ('item', 'item', '采购标的', 'item_id', 'An item of a tender or of an award, with its classification (OCDS tender.items[], awards[].items[]).'),
+ ('consortium_member', 'consortium member', '联合体成员', NULL, 'A member of a joint bid or of an award to several suppliers (OCDS bids.details[].tenderers[], awards[].suppliers[] beyond one).'),
+ ('party', 'party', '参与方', NULL, 'An organisation as one contracting process names it: its roles, address and contact point in that process (OCDS parties[]).');
 
 INSERT INTO @extschema@.shape_column (shape, column_name, position, type, required, description)
 SELECT s, c, p, t::regtype, r, d FROM (VALUES
@@ -67,6 +70,11 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('tender', 'random_draw', 10, 'boolean', false, 'the contractor was picked by random draw'),
  ('tender', 'status', 11, 'text', false, 'active, complete, cancelled (cancelled processes are skipped)'),
  ('tender', 'project_id', 12, 'text', false, 'investment project the tender belongs to'),
+ ('tender', 'procuring_entity_id', 13, 'text', false, 'procuring entity when it is not the buyer (OCDS tender.procuringEntity.id)'),
+ ('tender', 'method_details', 14, 'text', false, 'procurement method as the source names it (OCDS tender.procurementMethodDetails)'),
+ ('tender', 'number_of_tenderers', 15, 'integer', false, 'number of tenderers as published (OCDS tender.numberOfTenderers)'),
+ ('tender', 'award_criteria', 16, 'text', false, 'award criteria (OCDS tender.awardCriteria)'),
+ ('tender', 'currency', 17, 'text', false, 'currency of estimated_value (ISO 4217; NULL: the main currency)'),
 
  ('bid', 'bid_id', 1, 'text', true, 'key of the bid'),
  ('bid', 'tender_id', 2, 'text', true, 'tender bid for'),
@@ -74,6 +82,8 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('bid', 'amount', 4, 'numeric', true, 'bid price (yuan)'),
  ('bid', 'submitted_at', 5, 'timestamptz', false, 'time the bid was received'),
  ('bid', 'status', 6, 'text', false, 'valid, disqualified or withdrawn (NULL counts as valid)'),
+ ('bid', 'currency', 7, 'text', false, 'currency of amount (ISO 4217; NULL: the main currency)'),
+ ('bid', 'tenderer_count', 8, 'integer', false, 'number of tenderers of the bid: above 1 a joint bid, whose members are in consortium_member (NULL counts as 1)'),
 
  ('award', 'award_id', 1, 'text', true, 'key of the award'),
  ('award', 'tender_id', 2, 'text', true, 'tender awarded'),
@@ -81,6 +91,8 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('award', 'amount', 4, 'numeric', false, 'awarded amount (yuan)'),
  ('award', 'awarded_at', 5, 'timestamptz', false, 'date of the award'),
  ('award', 'status', 6, 'text', false, 'active or cancelled (NULL counts as active)'),
+ ('award', 'currency', 7, 'text', false, 'currency of amount (ISO 4217; NULL: the main currency)'),
+ ('award', 'supplier_count', 8, 'integer', false, 'number of suppliers of the award: above 1 a consortium, whose members are in consortium_member (NULL counts as 1)'),
 
  ('contract', 'contract_id', 1, 'text', true, 'key of the contract'),
  ('contract', 'buyer_id', 2, 'text', true, 'procuring entity'),
@@ -95,6 +107,8 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('contract', 'random_draw', 11, 'boolean', false, 'the contractor was picked by random draw'),
  ('contract', 'signed_at', 12, 'timestamptz', false, 'date signed'),
  ('contract', 'project_id', 13, 'text', false, 'investment project'),
+ ('contract', 'currency', 14, 'text', false, 'currency of amount (ISO 4217; NULL: the main currency)'),
+ ('contract', 'award_id', 15, 'text', false, 'award the contract implements'),
 
  ('contract_change', 'change_id', 1, 'text', true, 'key of the change'),
  ('contract_change', 'contract_id', 2, 'text', true, 'contract changed'),
@@ -201,5 +215,31 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('project_filing', 'unit_code', 4, 'text', false, 'unit that received the filing'),
  ('project_filing', 'filed_at', 5, 'timestamptz', false, 'date filed'),
  ('project_filing', 'location', 6, 'text', false, 'project location'),
- ('project_filing', 'amount', 7, 'numeric', false, 'investment or funds requested (yuan)')
+ ('project_filing', 'amount', 7, 'numeric', false, 'investment or funds requested (yuan)'),
+
+ ('item', 'item_id', 1, 'text', true, 'key of the item'),
+ ('item', 'tender_id', 2, 'text', true, 'tender (contracting process) the item belongs to'),
+ ('item', 'award_id', 3, 'text', false, 'award the item belongs to (NULL: an item of the tender)'),
+ ('item', 'scheme', 4, 'text', false, 'classification scheme (CPV, UNSPSC, GB/T 7635, ...)'),
+ ('item', 'class_id', 5, 'text', true, 'classification code in the scheme'),
+ ('item', 'description', 6, 'text', false, 'description of the item'),
+
+ ('consortium_member', 'of_kind', 1, 'text', true, 'what the member belongs to: bid or award'),
+ ('consortium_member', 'of_id', 2, 'text', true, 'key of the bid or award'),
+ ('consortium_member', 'member_id', 3, 'text', true, 'the member (enterprise)'),
+
+ ('party', 'tender_id', 1, 'text', true, 'contracting process that names the party'),
+ ('party', 'party_id', 2, 'text', true, 'the organisation (enterprise, buyer)'),
+ ('party', 'roles', 3, 'text', false, 'its roles in the process, comma-separated (OCDS partyRole codes: buyer, procuringEntity, tenderer, supplier, ...)'),
+ ('party', 'name', 4, 'text', false, 'name'),
+ ('party', 'street_address', 5, 'text', false, 'street address (OCDS address.streetAddress)'),
+ ('party', 'locality', 6, 'text', false, 'locality (OCDS address.locality)'),
+ ('party', 'region', 7, 'text', false, 'region (OCDS address.region)'),
+ ('party', 'postal_code', 8, 'text', false, 'postal code (OCDS address.postalCode)'),
+ ('party', 'country_name', 9, 'text', false, 'country (OCDS address.countryName)'),
+ ('party', 'contact_name', 10, 'text', false, 'contact person (OCDS contactPoint.name)'),
+ ('party', 'email', 11, 'text', false, 'contact e-mail (OCDS contactPoint.email)'),
+ ('party', 'telephone', 12, 'text', false, 'contact telephone (OCDS contactPoint.telephone)'),
+ ('party', 'fax_number', 13, 'text', false, 'contact fax (OCDS contactPoint.faxNumber)'),
+ ('party', 'url', 14, 'text', false, 'contact web address (OCDS contactPoint.url)')
 ) v(s, c, p, t, r, d);

@@ -52,7 +52,13 @@ INSERT INTO @extschema@.code_list (list, code, name_en, name_zh, description, or
  ('award_status', 'active', 'active', '有效', 'The award is in force.', 'OCDS'),
  ('award_status', 'cancelled', 'cancelled', '已撤销', 'The award was cancelled.', 'OCDS'),
  ('award_status', 'unsuccessful', 'unsuccessful', '未成功', 'The award could not be made.', 'OCDS'),
- -- OCDS partyRole (no shape column carries a role yet; listed for mappings and evidence)
+ -- OCDS awardCriteria (1.1; bind_ocds reads the deprecated 1.0 codes lowestCost
+ -- as priceOnly, bestProposal and bestValueToGovernment as ratedCriteria)
+ ('award_criteria', 'priceOnly', 'price only', '最低价评标', 'The award goes to the lowest price.', 'OCDS'),
+ ('award_criteria', 'costOnly', 'cost only', '最低成本评标', 'The award goes to the lowest cost over the life of the contract.', 'OCDS'),
+ ('award_criteria', 'qualityOnly', 'quality only', '质量评标', 'The award goes on quality alone, the price fixed.', 'OCDS'),
+ ('award_criteria', 'ratedCriteria', 'rated criteria', '综合评分', 'The award goes on several weighted criteria (price and quality).', 'OCDS'),
+ -- OCDS partyRole (party.roles holds them, comma-separated)
  ('party_role', 'buyer', 'buyer', '采购人', 'The entity whose budget pays for the contract.', 'OCDS'),
  ('party_role', 'procuringEntity', 'procuring entity', '采购代理机构', 'The entity that manages the procurement process.', 'OCDS'),
  ('party_role', 'supplier', 'supplier', '供应商', 'An entity awarded or contracted to supply.', 'OCDS'),
@@ -70,6 +76,9 @@ INSERT INTO @extschema@.code_list (list, code, name_en, name_zh, description, or
  ('approval_step', 'approve', 'approval', '批准', 'The decision to approve: the gate step that building and payment must follow (APPR_OUT_OF_ORDER).', 'cleangov'),
  ('approval_step', 'build_start', 'start of building', '开工', 'Building starts.', 'cleangov'),
  ('approval_step', 'pay', 'payment', '拨付', 'Funds are paid.', 'cleangov'),
+ -- cleangov: what a consortium member belongs to
+ ('member_of', 'bid', 'joint bid', '联合体投标', 'A member of a bid made by several tenderers together.', 'cleangov'),
+ ('member_of', 'award', 'joint award', '联合体中标', 'A member of an award made to several suppliers.', 'cleangov'),
  -- cleangov: fee kinds (FUND_LAND_FEE_LOW reads land_transfer)
  ('fee_kind', 'land_transfer', 'land-transfer fee', '土地出让金', 'Fees for the transfer of state-owned land use rights.', 'cleangov'),
  -- cleangov: sex as cn_id_sex() reads it from a resident identity number
@@ -104,7 +113,8 @@ UPDATE @extschema@.shape_column c SET code_list = v.list
                ('tender', 'status', 'tender_status'), ('bid', 'status', 'bid_status'),
                ('award', 'status', 'award_status'), ('approval_step', 'step', 'approval_step'),
                ('fee_collection', 'kind', 'fee_kind'), ('person', 'sex', 'sex'),
-               ('relation', 'kind', 'relation_kind')) v(shape, column_name, list)
+               ('relation', 'kind', 'relation_kind'), ('tender', 'award_criteria', 'award_criteria'),
+               ('consortium_member', 'of_kind', 'member_of')) v(shape, column_name, list)
  WHERE (c.shape, c.column_name) = (v.shape, v.column_name);
 UPDATE @extschema@.shape_column c SET description = v.description
   FROM (VALUES
