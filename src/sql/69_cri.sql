@@ -142,7 +142,7 @@ WITH t AS (
     FROM cleangov_bound.tender t
    WHERE t.status IS NULL OR t.status NOT IN ('cancelled', 'unsuccessful', 'withdrawn')),
 called AS (
-  SELECT coalesce(bool_or(t.period_start IS NOT NULL), false) AS recorded FROM cleangov_bound.tender t),
+  SELECT EXISTS (SELECT FROM cleangov_bound.tender t WHERE t.period_start IS NOT NULL) AS recorded),
 b AS (
   SELECT b.tender_id, count(DISTINCT b.bidder_id)::int AS n
     FROM cleangov_bound.bid b
@@ -176,21 +176,16 @@ th AS (
     FROM s JOIN cleangov_bound.party p ON p.tender_id = s.tender_id AND p.party_id = s.supplier_id
    WHERE btrim(p.country_name) <> ''
    GROUP BY s.tender_id),
-y AS (
-  SELECT c.buyer_id, c.supplier_id, to_char(c.signed_at, 'YYYY') AS year, sum(c.amount) AS spent, count(*) AS n
-    FROM cleangov_bound.contract c
-   WHERE c.signed_at IS NOT NULL AND c.amount > 0
-   GROUP BY c.buyer_id, c.supplier_id, to_char(c.signed_at, 'YYYY')),
-yt AS (
-  SELECT y.buyer_id, y.supplier_id, y.year, (y.spent / sum(y.spent) OVER w)::float8 AS share,
-         sum(y.n) OVER w AS contracts
-    FROM y WINDOW w AS (PARTITION BY y.buyer_id, y.year)),
+cy AS (
+  SELECT c.tender_id,
+         sum(c.amount) OVER (PARTITION BY c.buyer_id, to_char(c.signed_at, 'YYYY'), c.supplier_id) AS spent,
+         sum(c.amount) OVER (PARTITION BY c.buyer_id, to_char(c.signed_at, 'YYYY')) AS total,
+         count(*) OVER (PARTITION BY c.buyer_id, to_char(c.signed_at, 'YYYY')) AS contracts
+    FROM c WHERE c.signed_at IS NOT NULL AND c.amount > 0),
 bd AS (
-  SELECT c.tender_id, max(yt.share) FILTER (WHERE yt.contracts >= $6) AS share
-    FROM c JOIN yt ON yt.buyer_id = c.buyer_id AND yt.supplier_id = c.supplier_id
-                  AND yt.year = to_char(c.signed_at, 'YYYY')
-   WHERE c.tender_id IS NOT NULL AND c.signed_at IS NOT NULL AND c.amount > 0
-   GROUP BY c.tender_id),
+  SELECT cy.tender_id, max((cy.spent / cy.total)::float8) FILTER (WHERE cy.contracts >= $6) AS share
+    FROM cy WHERE cy.tender_id IS NOT NULL
+   GROUP BY cy.tender_id),
 f AS (
   SELECT t.tender_id, t.buyer_id, t.unit_code, t.method, t.period_start,
          coalesce(t.period_start, t.period_end, ad.first_award, cd.first_signed) AS process_date,

@@ -6,7 +6,7 @@
 -- recomputation on random data, each role, and the CRI as an indicator of
 -- the integrity index with the expected composite.
 BEGIN;
-SELECT plan(50);
+SELECT plan(54);
 SET LOCAL client_min_messages = warning;
 SET LOCAL TimeZone = 'UTC';
 
@@ -231,6 +231,22 @@ SELECT results_eq($$SELECT subject_kind, subject_key, round(composite::numeric, 
   $$VALUES ('enterprise', 'E1', 66.6667, 'red'), ('enterprise', 'E2', 58.3333, 'red'),
            ('unit', 'U1', 63.3333, 'red'), ('unit', 'U2', 45.8333, 'red')$$,
   'composites: 100 x (1 - mean CRI): U1 63.33, U2 45.83, E1 66.67, E2 58.33');
+-- doc/cri.md's example: a CRI leaf in the Pizhou framework.
+SELECT cleangov.index_install_pizhou();
+INSERT INTO cleangov.indicator (framework_code, indicator_code, parent_code, name, name_zh,
+                                higher_is, method, worst, best, valid_min, valid_max,
+                                subject_kinds, source_query)
+VALUES ('pizhou', 'D2.3.3', 'D2.3', 'Corruption risk of procurement', '采购廉洁风险指数',
+        'riskier', 'bounds', 1, 0, 0, 1, '{unit}',
+        $$SELECT * FROM cleangov.cri_indicator($1, 'unit', 3)$$);
+SELECT lives_ok($$SELECT cleangov.index_compute('pizhou', '2024', false)$$, 'doc/cri.md''s Pizhou leaf computes');
+SELECT results_eq($$SELECT s.subject_key, round(v.value::numeric, 4), round(s.composite::numeric, 4)
+                      FROM cleangov.index_score s
+                      JOIN cleangov.indicator_value v ON (v.framework_code, v.period, v.subject_kind, v.subject_key)
+                                                       = (s.framework_code, s.period, s.subject_kind, s.subject_key)
+                     WHERE s.framework_code = 'pizhou' AND v.indicator_code = 'D2.3.3' ORDER BY 1$$,
+  $$VALUES ('U1', 0.3667, 63.3333), ('U2', 0.5417, 45.8333)$$,
+  'Pizhou with the CRI as its only leaf with values: the composites are 100 x (1 - CRI)');
 
 -- Each role.  The views read the bound shapes with the reader's rights.
 CREATE ROLE t_cri_admin IN ROLE cleangov_admin;
@@ -360,6 +376,32 @@ SELECT set_eq('SELECT * FROM cri.flags()', 'SELECT tid, f1, f2, f3, f4, f5, f6, 
 SELECT set_eq($$SELECT buyer_id, tenders, cri.r(cri) FROM cleangov.cri_buyer$$,
               $$SELECT t.buyer, count(e.cri_full)::int, round(avg(e.cri_full), 9) FROM expect e JOIN cri.tender t ON t.tid = e.tid GROUP BY t.buyer$$,
               'random data: per buyer the mean of its tenders'' CRIs');
+
+-- OCDS compiled releases through bind_ocds: the same flags.
+CREATE TABLE cri.releases (data jsonb);
+INSERT INTO cri.releases VALUES
+ ('{"ocid": "ocds-1", "buyer": {"id": "BUY-1"},
+    "tender": {"procurementMethod": "open", "tenderPeriod": {"startDate": "2024-05-01T00:00:00Z", "endDate": "2024-05-11T00:00:00Z"}},
+    "bids": {"details": [{"id": "b1", "status": "valid", "tenderers": [{"id": "S1"}]},
+                         {"id": "b2", "status": "withdrawn", "tenderers": [{"id": "S4"}]}]},
+    "awards": [{"id": "a1", "status": "active", "date": "2024-05-12T00:00:00Z", "suppliers": [{"id": "S1"}]}],
+    "contracts": [{"id": "c1", "awardID": "a1", "value": {"amount": 100, "currency": "CNY"}, "dateSigned": "2024-05-20T00:00:00Z"}],
+    "parties": [{"id": "S1", "roles": ["supplier"], "address": {"countryName": "Cayman Islands"}},
+                {"id": "S4", "roles": ["tenderer"], "address": {"countryName": "China"}}]}'),
+ ('{"ocid": "ocds-2", "buyer": {"id": "BUY-1"},
+    "tender": {"procurementMethod": "direct", "numberOfTenderers": 1},
+    "awards": [{"id": "a1", "status": "active", "date": "2024-06-01T00:00:00Z", "suppliers": [{"id": "S2"}, {"id": "S3"}]}],
+    "parties": [{"id": "S2", "roles": ["supplier"]}, {"id": "S3", "roles": ["supplier"], "address": {"countryName": "China"}}]}'),
+ ('{"ocid": "ocds-3", "buyer": {"id": "BUY-2"},
+    "tender": {"status": "cancelled", "procurementMethod": "open", "tenderPeriod": {"startDate": "2024-05-01T00:00:00Z", "endDate": "2024-05-02T00:00:00Z"}}}');
+SELECT cleangov.bind_ocds('cri.releases');
+SELECT results_eq('SELECT * FROM cri.flags()',
+  $$VALUES ('ocds-1', 1::numeric, 0::numeric, 0::numeric, 1::numeric, 1::numeric, 1::numeric, NULL::numeric, 6, 0.666666667),
+           ('ocds-2', 1, 1, 1, NULL, NULL, 0, NULL, 4, 0.75)$$,
+  'OCDS releases: one valid bid (the withdrawn one not counted), 10 days, decided next day, supplier in Cayman; a direct award to a consortium, one known country (China); the cancelled process left out');
+SELECT results_eq($$SELECT supplier_id, tenders, cri.r(cri) FROM cleangov.cri_supplier ORDER BY 1$$,
+  $$VALUES ('S1', 1, 0.666666667), ('S2', 1, 0.75), ('S3', 1, 0.75)$$,
+  'OCDS releases: every consortium member is a supplier of the process');
 
 SELECT * FROM finish();
 ROLLBACK;
