@@ -32,9 +32,13 @@ CREATE TABLE @extschema@.cri_threshold (
 );
 COMMENT ON TABLE @extschema@.cri_threshold IS
   'Settings of the Corruption Risk Index flags (doc/cri.md): a value of its own, or (rule_code, threshold_key) when a rule owns the setting, read from that rule''s thresholds so that both use one number. Editable by cleangov_admin; shipped rows are marked shipped.';
+-- R003's day threshold is "threshold" under Cardinal's setting names (issue
+-- 13) and was "days" before: the row names the key R003 has.
+INSERT INTO @extschema@.cri_threshold (threshold_name, value, rule_code, threshold_key, description)
+SELECT 'advertisement_short_days', NULL, 'R003', CASE WHEN r.thresholds ? 'threshold' THEN 'threshold' ELSE 'days' END,
+       'Advertisement period (whole days from publication to the submission deadline) below this scores 1: R003''s threshold (Cardinal''s short submission period).'
+  FROM @extschema@.rule r WHERE r.rule_code = 'R003';
 INSERT INTO @extschema@.cri_threshold (threshold_name, value, rule_code, threshold_key, description) VALUES
-  ('advertisement_short_days', NULL, 'R003', 'days',
-   'Advertisement period (whole days from publication to the submission deadline) below this scores 1: R003''s threshold (Cardinal''s short submission period).'),
   ('advertisement_moderate_days', 30, NULL, NULL,
    'Advertisement period below this (and not below advertisement_short_days) scores 0.5 (ProACT''s middle grade; Fazekas: under 30 days single bidding is markedly more likely). Equal to advertisement_short_days: no middle band.'),
   ('decision_short_days', 3, NULL, NULL,

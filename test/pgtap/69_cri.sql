@@ -150,10 +150,11 @@ SELECT results_eq($$SELECT subject_kind, count(*)::int, sum(tenders)::int FROM c
   'cri_subject: 5 buyers over the 11 scored tenders, 8 suppliers over 11 tender-supplier pairs (T04''s pending award gives none)');
 
 -- Settings: the rules' thresholds are the CRI's.
-UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, '{days}', '20') WHERE rule_code = 'R003';
+CREATE TEMP TABLE r003_key AS SELECT threshold_key AS k FROM cleangov.cri_threshold WHERE threshold_name = 'advertisement_short_days';
+UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, ARRAY[(SELECT k FROM r003_key)], '20') WHERE rule_code = 'R003';
 SELECT is((SELECT short_advertisement FROM cleangov.cri_tender WHERE tender_id = 'T03'), 1::float8,
           'R003 at 20 days: 15 days advertised now scores 1 (one setting for the rule and the CRI)');
-UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, '{days}', '15') WHERE rule_code = 'R003';
+UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, ARRAY[(SELECT k FROM r003_key)], '15') WHERE rule_code = 'R003';
 UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, '{share}', '0.6') WHERE rule_code = 'PROC_BUYER_DEPENDENCE';
 SELECT is((SELECT buyer_dependence FROM cleangov.cri_tender WHERE tender_id = 'T05'), 0::float8,
           'PROC_BUYER_DEPENDENCE at 60 %: a 55 % share no longer scores');
@@ -181,9 +182,12 @@ UPDATE cleangov.cri_threshold SET threshold_key = 'nope' WHERE threshold_name = 
 SELECT throws_ok('SELECT * FROM cleangov.cri_tender', '22023',
   'CRI threshold advertisement_short_days is taken from threshold "nope" of rule R003, which is not set',
   'a setting pointing to a threshold the rule does not have is 22023, naming both');
-UPDATE cleangov.cri_threshold SET threshold_key = 'methods' WHERE threshold_name = 'advertisement_short_days';
-SELECT throws_ok('SELECT * FROM cleangov.cri_tender', '22023', NULL, 'a setting pointing to a threshold that is not a number is 22023');
-UPDATE cleangov.cri_threshold SET threshold_key = 'days' WHERE threshold_name = 'advertisement_short_days';
+UPDATE cleangov.cri_threshold SET threshold_key = (SELECT k FROM r003_key) WHERE threshold_name = 'advertisement_short_days';
+UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, ARRAY[(SELECT k FROM r003_key)], '"15"') WHERE rule_code = 'R003';
+SELECT throws_ok('SELECT * FROM cleangov.cri_tender', '22023',
+  format('CRI threshold advertisement_short_days is taken from threshold "%s" of rule R003, which is not a number but "15"', (SELECT k FROM r003_key)),
+  'a rule threshold that is not a number is 22023');
+UPDATE cleangov.rule SET thresholds = jsonb_set(thresholds, ARRAY[(SELECT k FROM r003_key)], '15') WHERE rule_code = 'R003';
 UPDATE cleangov.cri_threshold SET value = 3 WHERE threshold_name = 'decision_long_days';
 SELECT throws_ok('SELECT * FROM cleangov.cri_buyer', '22023', NULL, 'a decision band with long <= short is 22023');
 UPDATE cleangov.cri_threshold SET value = 90 WHERE threshold_name = 'decision_long_days';
