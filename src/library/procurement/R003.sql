@@ -13,7 +13,9 @@
 -- {exclude_procurement_method_details} (Cardinal's [exclusions]).  Value:
 -- 1.0, as Cardinal's; the period and the threshold applied are the evidence.
 -- cleangov's tuning before issue 13 (open tenders only) is the setting
--- {"procurement_methods": ["open"]}.
+-- {"procurement_methods": ["open"]}.  One difference in what is read: Cardinal
+-- skips a date that is not RFC 3339 (a date without a time); bind_ocds()
+-- reads a date alone as midnight, and the period counts.
 
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
  ('R003', 'short submission period', '投标截止期过短', 'procurement', 'bid rigging', 'tender',

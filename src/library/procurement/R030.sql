@@ -10,7 +10,9 @@
 -- are flagged too.  Cardinal assumes the late bid is the winning one.  Left
 -- out: cancelled processes, method details in
 -- {exclude_procurement_method_details}.  Value: 1.0 per process and per
--- tenderer, as Cardinal's; the hours late are the evidence.
+-- tenderer, as Cardinal's; the hours late are the evidence.  "After" compares
+-- instants; Cardinal compares the date strings, the same when both are
+-- written alike (one offset, one precision).
 
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
  ('R030', 'late bid won', '逾期投标中标', 'procurement', 'bid rigging', 'tender',
