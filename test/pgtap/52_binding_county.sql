@@ -110,9 +110,10 @@ ROLLBACK TO SAVEPOINT with_default;
 -- run -----------------------------------------------------------------------
 SELECT is((SELECT count(*)::int FROM cleangov.run() WHERE status = 'failed'), 0, 'run() fails no rule');
 SELECT set_eq($$SELECT rule_code, subject_key FROM cleangov.alert$$,
-              $$VALUES ('R003', 'YLX-P-R003'), ('R018', 'YLX-P-R018'), ('R024', 'YLX-P-R024'), ('R028', 'YLX-P-R028'),
+              $$VALUES ('R003', 'YLX-P-R003'), ('R018', 'YLX-P-R018'), ('R024', 'YLX-P-R024'), ('R024', 'QY905'), ('R024', 'QY906'), ('R028', 'YLX-P-R028'),
                        ('R030', 'YLX-P-R030'), ('R035', 'YLX-P-R035'), ('R036', 'YLX-P-R036'), ('R055', 'DW03/QY924'),
-                       ('R058', 'YLX-P-R058'), ('PROC_PRICE_OVER_MARKET', 'HT-YLX-P-SCJ'), ('PROC_SPLIT_PURCHASE', 'DW05/QY925'),
+                       ('R058', 'YLX-P-R058'), ('R058', 'QY908'), ('PROC_CLOSE_SECOND_BID', 'YLX-P-R024'),
+                       ('PROC_DISCOUNTED_WINNER', 'YLX-P-R058'), ('PROC_PRICE_OVER_MARKET', 'HT-YLX-P-SCJ'), ('PROC_SPLIT_PURCHASE', 'DW05/QY925'),
                        ('APPR_TIME_LIMIT', 'SX-P-01'), ('APPR_TIME_LIMIT', 'SX-P-02'), ('APPR_OUT_OF_ORDER', 'SX-P-03')$$,
               'exactly the planted cases are found (test/county/expected.tsv)');
 SELECT results_eq($$SELECT status, message LIKE 'does not run: tender.random_draw is not bound%' FROM cleangov.run_log WHERE rule_code = 'PROC_SMALL_WORKS_NO_DRAW'$$,

@@ -1,7 +1,7 @@
 -- Rule library, procurement: for every rule, a small hand-made case that
 -- must fire (subject, value, level) and near-misses that must not, run by
 -- cleangov.run() over tables bound inside the transaction.  The fence rules
--- (R024 with a fence, R025, R038, R048, R058, PROC_BID_RIGGING_SCREEN) get a
+-- (PROC_CLOSE_SECOND_BID with a fence, R048, PROC_DISCOUNTED_WINNER, PROC_BID_RIGGING_SCREEN) get a
 -- population of 20 or more subjects, and one where every value is the same:
 -- no fence, nothing flagged (Cardinal's rule).
 BEGIN;
@@ -116,7 +116,7 @@ SELECT results_eq($$SELECT * FROM lib.alerts('PROC_FREQUENT_CHANGES')$$, $$VALUE
                   'three changes fire; two do not');
 TRUNCATE lib.contract, lib.change, lib.tender;
 
--- Per-tender bid rules: R018, R024 (fixed threshold), R028, R030, R035, R036, R044
+-- Per-tender bid rules: R018, PROC_CLOSE_SECOND_BID (fixed threshold), R028, R030, R035, R036, R044
 INSERT INTO lib.tender (tid, buyer, method, p_end)
 SELECT t, 'U1', m, '2024-03-01 10:00' FROM (VALUES ('S1', 'open'), ('S2', 'limited'), ('S3', 'open'), ('P1', 'open'), ('P2', 'open'),
   ('P3', 'open'), ('P4', 'open'), ('I1', 'open'), ('I2', 'open'), ('I3', 'open'), ('L1', 'open'), ('L2', 'open'), ('L3', 'open'),
@@ -147,8 +147,8 @@ INSERT INTO lib.firm VALUES ('E1', '黄河路1号', '0516-1', 'e1@x.cn'), ('E2',
                             ('E5', '黄河路5号', '0516-5', 'e5@x.cn'), ('E6', '黄河路6号', '0516-5', 'e6@x.cn'), ('E7', '黄河路7号', '0516-7', 'e7@x.cn');
 SELECT results_eq($$SELECT * FROM lib.hits('R018')$$, $$VALUES ('S1', 1::numeric)$$,
                   'R018: one tenderer on an open tender fires; on a limited tender, or two tenderers, not');
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('P1', 0.004::numeric), ('P2', 0.005)$$,
-                  'R024: the runner-up within 0.5 % of the winner fires (0.5 % itself too); 0.6 %, or a winner that is not the lowest, not');
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('P1', 0.004::numeric), ('P2', 0.005)$$,
+                  'PROC_CLOSE_SECOND_BID: the runner-up within 0.5 % of the winner fires (0.5 % itself too); 0.6 %, or a winner that is not the lowest, not');
 SELECT results_eq($$SELECT * FROM lib.hits('R028')$$, $$VALUES ('I1', 2::numeric)$$,
                   'R028: two tenderers with the same price fire; one tenderer twice, or a withdrawn bid, not');
 SELECT results_eq($$SELECT * FROM lib.hits('R030')$$, $$VALUES ('L1', 0.5::numeric)$$,
@@ -160,16 +160,17 @@ SELECT results_eq($$SELECT * FROM lib.hits('R036')$$, $$VALUES ('D1', 90::numeri
 SELECT results_eq($$SELECT * FROM lib.hits('R044')$$, $$VALUES ('K1', 1::numeric)$$,
                   'R044: two tenderers with one phone fire; distinct contacts do not');
 SELECT results_eq($$SELECT rule_code, hits, raised FROM cleangov.run(domain => 'procurement')
-                     WHERE rule_code IN ('R018', 'R024', 'R028', 'R030', 'R035', 'R036', 'R044') ORDER BY 1$$,
-                  $$VALUES ('R018', 1, 1), ('R024', 2, 2), ('R028', 1, 1), ('R030', 1, 1), ('R035', 1, 1), ('R036', 1, 1), ('R044', 1, 1)$$,
+                     WHERE rule_code IN ('R018', 'PROC_CLOSE_SECOND_BID', 'R028', 'R030', 'R035', 'R036', 'R044') ORDER BY 1$$,
+                  $$VALUES ('PROC_CLOSE_SECOND_BID', 2, 2), ('R018', 1, 1), ('R028', 1, 1), ('R030', 1, 1), ('R035', 1, 1), ('R036', 1, 1), ('R044', 1, 1)$$,
                   'run() raises each hit as an alert');
 SELECT results_eq($$SELECT rule_code, level::text FROM cleangov.alert WHERE rule_code IN ('R018', 'R028', 'R030', 'R035', 'R036', 'R044') ORDER BY 1$$,
                   $$VALUES ('R018', 'yellow'), ('R028', 'red'), ('R030', 'red'), ('R035', 'yellow'), ('R036', 'yellow'), ('R044', 'red')$$,
                   'at the rules'' default levels');
 TRUNCATE lib.tender, lib.bid, lib.award, lib.firm;
 
--- R024 (fence), R058: 40 open tenders, runner-up 5.05 % .. 7 % above the winner,
--- one at 50 % (R058), one at 0.1 % (R024), near-misses at 7.5 % and 4.5 %.
+-- PROC_CLOSE_SECOND_BID (fence), PROC_DISCOUNTED_WINNER (cleangov's variants of R024 and R058,
+-- Cardinal's are tested in test/pgtap/cardinal/): 40 open tenders, runner-up 5.05 % .. 7 % above the winner,
+-- one at 50 %, one at 0.1 %, near-misses at 7.5 % and 4.5 %.
 CREATE TABLE lib.gap (tid text, d numeric);
 INSERT INTO lib.gap SELECT 'G' || i, 0.0505 + 0.0005 * (i - 1) FROM generate_series(1, 40) i;
 INSERT INTO lib.gap VALUES ('HI', 0.5), ('LO', 0.001), ('NH', 0.075), ('NL', 0.045);
@@ -178,22 +179,22 @@ INSERT INTO lib.bid (bid, tid, firm, amount, status)
 SELECT tid || x.f, tid, x.f, CASE x.f WHEN 'A' THEN 1000 WHEN 'B' THEN 1000 * (1 + d) ELSE 3000 END, 'valid'
   FROM lib.gap CROSS JOIN (VALUES ('A'), ('B'), ('C')) x(f);
 INSERT INTO lib.award (aid, tid, firm) SELECT tid, tid, 'A' FROM lib.gap;
-SELECT results_eq($$SELECT * FROM lib.hits('R058')$$, $$VALUES ('HI', 0.5::numeric)$$,
-                  'R058: a 50 % gap is above Q3 + 1.5 IQR; 7.5 % is not');
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('LO', 0.001::numeric)$$,
-                  'R024 (fixed 0.5 %): only the 0.1 % gap');
-UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": null}' WHERE rule_code = 'R024';
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('LO', 0.001::numeric)$$,
-                  'R024 with the fence: 0.1 % is below Q1 - 1.5 IQR; 4.5 % is not');
-SELECT is(lib.run('R024'), 1, 'R024 with the fence: one alert');
-SELECT is((SELECT round(threshold::numeric, 6) FROM cleangov.alert WHERE rule_code = 'R024' AND subject_key = 'LO'),
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_DISCOUNTED_WINNER')$$, $$VALUES ('HI', 0.5::numeric)$$,
+                  'PROC_DISCOUNTED_WINNER: a 50 % gap is above Q3 + 3 IQR; 7.5 % is not');
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('LO', 0.001::numeric)$$,
+                  'PROC_CLOSE_SECOND_BID (fixed 0.5 %): only the 0.1 % gap');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": null}' WHERE rule_code = 'PROC_CLOSE_SECOND_BID';
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('LO', 0.001::numeric)$$,
+                  'PROC_CLOSE_SECOND_BID with the fence: 0.1 % is below Q1 - 1.5 IQR; 4.5 % is not');
+SELECT is(lib.run('PROC_CLOSE_SECOND_BID'), 1, 'PROC_CLOSE_SECOND_BID with the fence: one alert');
+SELECT is((SELECT round(threshold::numeric, 6) FROM cleangov.alert WHERE rule_code = 'PROC_CLOSE_SECOND_BID' AND subject_key = 'LO'),
           (SELECT round((percentile_cont(0.25) WITHIN GROUP (ORDER BY d) - 1.5 * (percentile_cont(0.75) WITHIN GROUP (ORDER BY d)
                          - percentile_cont(0.25) WITHIN GROUP (ORDER BY d)))::numeric, 6) FROM lib.gap),
           'the alert reports the fence, equal to Q1 - 1.5 IQR computed independently');
 UPDATE lib.bid SET amount = 1020 WHERE firm = 'B';     -- every gap 2 %: no fence
-SELECT is((SELECT count(*)::int FROM lib.hits('R058')), 0, 'R058: identical gaps give no fence and flag nothing');
-SELECT is((SELECT count(*)::int FROM lib.hits('R024')), 0, 'R024 (fence): identical gaps give no fence and flag nothing');
-UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": 0.005}' WHERE rule_code = 'R024';
+SELECT is((SELECT count(*)::int FROM lib.hits('PROC_DISCOUNTED_WINNER')), 0, 'PROC_DISCOUNTED_WINNER: identical gaps give no fence and flag nothing');
+SELECT is((SELECT count(*)::int FROM lib.hits('PROC_CLOSE_SECOND_BID')), 0, 'PROC_CLOSE_SECOND_BID (fence): identical gaps give no fence and flag nothing');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": 0.005}' WHERE rule_code = 'PROC_CLOSE_SECOND_BID';
 TRUNCATE lib.tender, lib.bid, lib.award;
 
 -- R025, R038: per tenderer, one bid per tender.  Tenderer b (1..19) wins
@@ -293,9 +294,9 @@ SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
              FROM (SELECT rule_code, threshold FROM cleangov.alert UNION ALL SELECT * FROM lib.seen) x WHERE threshold IS NULL), NULL,
           'every alert raised and every hit computed here carries its threshold');
 SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
-             FROM (SELECT rule_code FROM cleangov.alert UNION ALL SELECT rule_code FROM lib.seen) x),
-          (SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule WHERE domain = 'procurement' AND rule_code !~ '^REL_'),
-          'and that is every procurement rule of this library file');
+             FROM (SELECT rule_code FROM cleangov.alert UNION ALL SELECT rule_code FROM lib.seen) x WHERE rule_code ~ '^PROC_'),
+          (SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule WHERE domain = 'procurement' AND rule_code ~ '^PROC_'),
+          'and that is every PROC_ rule of the library (Cardinal''s codes have a file each in test/pgtap/cardinal/)');
 
 SELECT * FROM finish();
 ROLLBACK;
