@@ -9,34 +9,7 @@ BEGIN;
 SELECT plan(18);
 SET client_min_messages = warning;
 
-CREATE SCHEMA t;
-CREATE TABLE t.tender (tid text, buyer text, pe text, method text DEFAULT 'open', details text, status text);
-CREATE TABLE t.bid (bid text, tid text, firm text, amount numeric, status text DEFAULT 'valid', cur text DEFAULT 'CNY', n int);
-CREATE TABLE t.award (aid text, tid text, firm text, status text DEFAULT 'active', n int);
-SELECT cleangov.bind('tender', 't.tender', '{"tender_id": "tid", "buyer_id": "buyer", "procuring_entity_id": "pe", "method_details": "details"}');
-SELECT cleangov.bind('bid', 't.bid', '{"bid_id": "bid", "tender_id": "tid", "bidder_id": "firm", "currency": "cur", "tenderer_count": "n"}');
-SELECT cleangov.bind('award', 't.award', '{"award_id": "aid", "tender_id": "tid", "supplier_id": "firm", "supplier_count": "n"}');
--- The hits a rule gives now: subject kind, subject, value (4 decimals).
-CREATE FUNCTION t.hits(code text) RETURNS TABLE (kind text, subject text, value numeric) LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN QUERY EXECUTE 'SELECT (h).subject_kind, (h).subject_key, round((h).value::numeric, 4) FROM ('
-                       || cleangov.rule_sql(code) || ') x ORDER BY 1, 2';
-END $$;
-CREATE FUNCTION t.fence(code text) RETURNS numeric LANGUAGE plpgsql AS $$
-DECLARE f numeric;
-BEGIN
-  EXECUTE 'SELECT DISTINCT round((h).threshold::numeric, 6) FROM (' || cleangov.rule_sql(code) || ') x' INTO f;
-  RETURN f;
-END $$;
-CREATE FUNCTION t.set(code text, th jsonb) RETURNS void LANGUAGE sql AS $$
-  UPDATE cleangov.rule SET thresholds = thresholds || th WHERE rule_code = code $$;
--- A process won by W at 1000, the second-lowest bid by S-<tid> at
--- 1000 (1 + d), a third bid by Z at 2000.
-CREATE FUNCTION t.proc(tid text, d numeric, details text DEFAULT NULL) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO t.tender (tid, buyer, details) VALUES (tid, 'B1', details);
-  INSERT INTO t.bid (bid, tid, firm, amount) VALUES (tid || '/1', tid, 'W', 1000), (tid || '/2', tid, 'S-' || tid, 1000 * (1 + d)),
-                                                    (tid || '/3', tid, 'Z', 2000);
-  INSERT INTO t.award (aid, tid, firm) VALUES (tid || '/a', tid, 'W') $$;
+\ir setup.psql
 
 -- 20 ordinary processes, d from 0.100 to 0.119; O20 also had an unsuccessful award (an earlier attempt).
 SELECT t.proc('O' || i, 0.100 + 0.001 * (i - 1)) FROM generate_series(1, 20) i;
