@@ -1,5 +1,5 @@
 -- PROC_CLOSE_SECOND_BID: second bid close to the winning bid, per method
--- (次低价与中标价过近·按采购方式), cleangov's tuned variant of Cardinal's R024
+-- (次低价与中标价过近, 按采购方式), cleangov's tuned variant of Cardinal's R024
 --
 -- d = (second-lowest valid bid - winning bid) / winning bid, the processes
 -- and bids as Cardinal's R024 reads them (cleangov.cardinal_price_gaps,

@@ -1,5 +1,5 @@
 -- PROC_DISCOUNTED_WINNER: heavily discounted winner, per method
--- (中标价异常低·按采购方式), cleangov's tuned variant of Cardinal's R058
+-- (中标价异常低, 按采购方式), cleangov's tuned variant of Cardinal's R058
 --
 -- d = (second-lowest valid bid - winning bid) / winning bid, the processes
 -- and bids as Cardinal's R058 reads them (cleangov.cardinal_price_gaps,
