@@ -7,7 +7,7 @@ SELECT p.pattern, p.description, p.subject_kind, p.key_format, p.rule_codes, coa
 FROM (VALUES
  ('short_submission_period','Tender open for fewer than 15 days (submission_deadline::date - published_at::date < 15); planted on open tenders with 5-12 days','tender','tender_id','{R003}'::text[]),
  ('single_bid','Only one tenderer on a competitive method (open, selective)','tender','tender_id','{PROC_SINGLE_BIDDER}'),
- ('price_close_to_winner','Second-lowest valid bid less than 0.5 % above the award (planted: 0.02-0.2 %; the background keeps the winner at least 1.1 % below the runner-up)','tender','tender_id','{R024,PROC_BID_RIGGING_SCREEN}'),
+ ('price_close_to_winner','Second-lowest valid bid less than 0.5 % above the award (planted: 0.02-0.2 %; the background keeps the winner at least 1.1 % below the runner-up)','tender','tender_id','{PROC_CLOSE_SECOND_BID,PROC_BID_RIGGING_SCREEN}'),
  ('identical_bid_prices','Two different tenderers bid the same amount','tender','tender_id','{R028}'),
  ('late_bid_won','The winner''s bid was submitted after the submission deadline','tender','tender_id','{R030}'),
  ('all_but_winner_disqualified','Only the winner has valid bids; every other tenderer was disqualified','tender','tender_id','{R035}'),

@@ -5,7 +5,7 @@
 -- wrong, and broken and restored when its tables are dropped.  The expected
 -- alerts are those of test/county/expected.tsv.
 BEGIN;
-SELECT plan(67);
+SELECT plan(68);
 SET client_min_messages = warning;
 SET LOCAL TimeZone = 'Asia/Shanghai';
 \ir ../county/schema.sql
@@ -117,14 +117,20 @@ ROLLBACK TO SAVEPOINT with_default;
 UPDATE cleangov.rule SET thresholds = thresholds || '{"threshold": 1000000, "start_date": "2025-01-01", "end_date": "2026-12-31"}'
  WHERE rule_code = 'R055';
 SELECT is((SELECT count(*)::int FROM cleangov.run() WHERE status = 'failed'), 0, 'run() fails no rule');
-SELECT set_eq($$SELECT rule_code, subject_key FROM cleangov.alert$$,
-              $$VALUES ('R003', 'YLX-P-R003'), ('PROC_SINGLE_BIDDER', 'YLX-P-R018'), ('R024', 'YLX-P-R024'), ('R028', 'YLX-P-R028'),
+SELECT set_eq($$SELECT rule_code, subject_key FROM cleangov.alert WHERE rule_code <> 'R025'$$,
+              $$VALUES ('R003', 'YLX-P-R003'), ('PROC_SINGLE_BIDDER', 'YLX-P-R018'), ('R024', 'YLX-P-R024'), ('R024', 'QY905'), ('R024', 'QY906'),
+                       ('PROC_CLOSE_SECOND_BID', 'YLX-P-R024'), ('R028', 'YLX-P-R028'),
                        ('R028', 'QY912'), ('R028', 'QY913'), ('R030', 'YLX-P-R030'), ('R030', 'QY914'),
-                       ('R035', 'YLX-P-R035'), ('R036', 'YLX-P-R036'), ('PROC_DIRECT_AWARDS_CUMULATIVE', 'DW03/QY924'),
+                       ('R035', 'YLX-P-R035'), ('R035', 'QY918'), ('R036', 'YLX-P-R036'), ('PROC_DIRECT_AWARDS_CUMULATIVE', 'DW03/QY924'),
                        ('R055', 'DW03'), ('R055', 'QY924'),
-                       ('R058', 'YLX-P-R058'), ('PROC_PRICE_OVER_MARKET', 'HT-YLX-P-SCJ'), ('PROC_SPLIT_PURCHASE', 'DW05/QY925'),
+                       ('R058', 'YLX-P-R058'), ('R058', 'QY908'), ('PROC_DISCOUNTED_WINNER', 'YLX-P-R058'),
+                       ('PROC_PRICE_OVER_MARKET', 'HT-YLX-P-SCJ'), ('PROC_SPLIT_PURCHASE', 'DW05/QY925'),
                        ('APPR_TIME_LIMIT', 'SX-P-01'), ('APPR_TIME_LIMIT', 'SX-P-02'), ('APPR_OUT_OF_ORDER', 'SX-P-03')$$,
               'exactly the planted cases are found (test/county/expected.tsv)');
+SELECT results_eq($$SELECT count(*)::int, min(subject_key), max(subject_key), min(round(value::numeric, 4)), max(round(value::numeric, 4))
+                      FROM cleangov.alert WHERE rule_code = 'R025'$$,
+                  $$VALUES (30, 'QY001', 'QY030', 0.3333, 0.3333)$$,
+                  'R025 (Cardinal''s) flags the 30 background tenderers: each won 10 of 30, so Q1 = Q3 = 1/3 and the lower fence 1/3 is above 0');
 SELECT results_eq($$SELECT status, message LIKE 'does not run: tender.random_draw is not bound%' FROM cleangov.run_log WHERE rule_code = 'PROC_SMALL_WORKS_NO_DRAW'$$,
                   $$VALUES ('skipped', true)$$,
                   'the small-works rule is skipped and says why (99 small works tenders, none known not drawn)');

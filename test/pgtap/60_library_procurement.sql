@@ -1,7 +1,7 @@
 -- Rule library, procurement: for every rule, a small hand-made case that
 -- must fire (subject, value, level) and near-misses that must not, run by
 -- cleangov.run() over tables bound inside the transaction.  The fence rules
--- (R024 with a fence, R025, R038, R058, PROC_BID_RIGGING_SCREEN) get a
+-- (PROC_CLOSE_SECOND_BID with a fence, PROC_DISCOUNTED_WINNER, PROC_BID_RIGGING_SCREEN) get a
 -- population of 20 or more subjects, and one where every value is the same:
 -- no fence, nothing flagged (Cardinal's rule).
 BEGIN;
@@ -108,8 +108,8 @@ SELECT results_eq($$SELECT * FROM lib.alerts('PROC_FREQUENT_CHANGES')$$, $$VALUE
                   'three changes fire; two do not');
 TRUNCATE lib.contract, lib.change, lib.tender;
 
--- Per-tender bid rules: PROC_SINGLE_BIDDER (R018 from the bids), R024 (fixed threshold), R035, R036,
--- PROC_SHARED_CONTACTS (R044 over the register).  R018, R028, R030, R044: cardinal/.
+-- Per-tender bid rules: PROC_SINGLE_BIDDER (R018 from the bids), PROC_CLOSE_SECOND_BID (fixed
+-- threshold), PROC_SHARED_CONTACTS (R044 over the register).  Cardinal's codes: test/pgtap/cardinal/.
 INSERT INTO lib.tender (tid, buyer, method, p_end)
 SELECT t, 'U1', m, '2024-03-01 10:00' FROM (VALUES ('S1', 'open'), ('S2', 'limited'), ('S3', 'open'), ('P1', 'open'), ('P2', 'open'),
   ('P3', 'open'), ('P4', 'open'), ('I1', 'open'), ('I2', 'open'), ('I3', 'open'), ('L1', 'open'), ('L2', 'open'), ('L3', 'open'),
@@ -140,25 +140,22 @@ INSERT INTO lib.firm VALUES ('E1', '黄河路1号', '0516-1', 'e1@x.cn'), ('E2',
                             ('E5', '黄河路5号', '0516-5', 'e5@x.cn'), ('E6', '黄河路6号', '0516-5', 'e6@x.cn'), ('E7', '黄河路7号', '0516-7', 'e7@x.cn');
 SELECT results_eq($$SELECT * FROM lib.hits('PROC_SINGLE_BIDDER')$$, $$VALUES ('I3', 1::numeric), ('S1', 1)$$,
                   'PROC_SINGLE_BIDDER: one tenderer on an open tender fires, also when another''s bid was withdrawn; on a limited tender, or two tenderers, not');
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('P1', 0.004::numeric), ('P2', 0.005)$$,
-                  'R024: the runner-up within 0.5 % of the winner fires (0.5 % itself too); 0.6 %, or a winner that is not the lowest, not');
-SELECT results_eq($$SELECT * FROM lib.hits('R035')$$, $$VALUES ('Q1', 2::numeric)$$,
-                  'R035: every bid but the winner''s disqualified fires; one other valid bid, not');
-SELECT results_eq($$SELECT * FROM lib.hits('R036')$$, $$VALUES ('D1', 90::numeric)$$,
-                  'R036: the lowest bid disqualified with an award fires; without an award, or a valid lowest bid, not');
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('P1', 0.004::numeric), ('P2', 0.005)$$,
+                  'PROC_CLOSE_SECOND_BID: the runner-up within 0.5 % of the winner fires (0.5 % itself too); 0.6 %, or a winner that is not the lowest, not');
 SELECT results_eq($$SELECT * FROM lib.hits('PROC_SHARED_CONTACTS')$$, $$VALUES ('K1', 1::numeric)$$,
                   'PROC_SHARED_CONTACTS: two tenderers with one phone in the register fire; distinct contacts do not');
 SELECT results_eq($$SELECT rule_code, hits, raised FROM cleangov.run(domain => 'procurement')
-                     WHERE rule_code IN ('PROC_SHARED_CONTACTS', 'PROC_SINGLE_BIDDER', 'R024', 'R035', 'R036') ORDER BY 1$$,
-                  $$VALUES ('PROC_SHARED_CONTACTS', 1, 1), ('PROC_SINGLE_BIDDER', 2, 2), ('R024', 2, 2), ('R035', 1, 1), ('R036', 1, 1)$$,
+                     WHERE rule_code IN ('PROC_CLOSE_SECOND_BID', 'PROC_SHARED_CONTACTS', 'PROC_SINGLE_BIDDER') ORDER BY 1$$,
+                  $$VALUES ('PROC_CLOSE_SECOND_BID', 2, 2), ('PROC_SHARED_CONTACTS', 1, 1), ('PROC_SINGLE_BIDDER', 2, 2)$$,
                   'run() raises each hit as an alert');
-SELECT results_eq($$SELECT rule_code, level::text FROM cleangov.alert WHERE rule_code IN ('PROC_SHARED_CONTACTS', 'PROC_SINGLE_BIDDER', 'R035', 'R036') ORDER BY 1$$,
-                  $$VALUES ('PROC_SHARED_CONTACTS', 'red'), ('PROC_SINGLE_BIDDER', 'yellow'), ('PROC_SINGLE_BIDDER', 'yellow'), ('R035', 'yellow'), ('R036', 'yellow')$$,
+SELECT results_eq($$SELECT rule_code, level::text FROM cleangov.alert WHERE rule_code IN ('PROC_CLOSE_SECOND_BID', 'PROC_SHARED_CONTACTS', 'PROC_SINGLE_BIDDER') ORDER BY 1$$,
+                  $$VALUES ('PROC_CLOSE_SECOND_BID', 'yellow'), ('PROC_CLOSE_SECOND_BID', 'yellow'), ('PROC_SHARED_CONTACTS', 'red'), ('PROC_SINGLE_BIDDER', 'yellow'), ('PROC_SINGLE_BIDDER', 'yellow')$$,
                   'at the rules'' default levels');
 TRUNCATE lib.tender, lib.bid, lib.award, lib.firm;
 
--- R024 (fence), R058: 40 open tenders, runner-up 5.05 % .. 7 % above the winner,
--- one at 50 % (R058), one at 0.1 % (R024), near-misses at 7.5 % and 4.5 %.
+-- PROC_CLOSE_SECOND_BID (fence), PROC_DISCOUNTED_WINNER (cleangov's variants of R024 and R058,
+-- Cardinal's are tested in test/pgtap/cardinal/): 40 open tenders, runner-up 5.05 % .. 7 % above the winner,
+-- one at 50 %, one at 0.1 %, near-misses at 7.5 % and 4.5 %.
 CREATE TABLE lib.gap (tid text, d numeric);
 INSERT INTO lib.gap SELECT 'G' || i, 0.0505 + 0.0005 * (i - 1) FROM generate_series(1, 40) i;
 INSERT INTO lib.gap VALUES ('HI', 0.5), ('LO', 0.001), ('NH', 0.075), ('NL', 0.045);
@@ -167,51 +164,26 @@ INSERT INTO lib.bid (bid, tid, firm, amount, status)
 SELECT tid || x.f, tid, x.f, CASE x.f WHEN 'A' THEN 1000 WHEN 'B' THEN 1000 * (1 + d) ELSE 3000 END, 'valid'
   FROM lib.gap CROSS JOIN (VALUES ('A'), ('B'), ('C')) x(f);
 INSERT INTO lib.award (aid, tid, firm) SELECT tid, tid, 'A' FROM lib.gap;
-SELECT results_eq($$SELECT * FROM lib.hits('R058')$$, $$VALUES ('HI', 0.5::numeric)$$,
-                  'R058: a 50 % gap is above Q3 + 1.5 IQR; 7.5 % is not');
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('LO', 0.001::numeric)$$,
-                  'R024 (fixed 0.5 %): only the 0.1 % gap');
-UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": null}' WHERE rule_code = 'R024';
-SELECT results_eq($$SELECT * FROM lib.hits('R024')$$, $$VALUES ('LO', 0.001::numeric)$$,
-                  'R024 with the fence: 0.1 % is below Q1 - 1.5 IQR; 4.5 % is not');
-SELECT is(lib.run('R024'), 1, 'R024 with the fence: one alert');
-SELECT is((SELECT round(threshold::numeric, 6) FROM cleangov.alert WHERE rule_code = 'R024' AND subject_key = 'LO'),
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_DISCOUNTED_WINNER')$$, $$VALUES ('HI', 0.5::numeric)$$,
+                  'PROC_DISCOUNTED_WINNER: a 50 % gap is above Q3 + 3 IQR; 7.5 % is not');
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('LO', 0.001::numeric)$$,
+                  'PROC_CLOSE_SECOND_BID (fixed 0.5 %): only the 0.1 % gap');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": null}' WHERE rule_code = 'PROC_CLOSE_SECOND_BID';
+SELECT results_eq($$SELECT * FROM lib.hits('PROC_CLOSE_SECOND_BID')$$, $$VALUES ('LO', 0.001::numeric)$$,
+                  'PROC_CLOSE_SECOND_BID with the fence: 0.1 % is below Q1 - 1.5 IQR; 4.5 % is not');
+SELECT is(lib.run('PROC_CLOSE_SECOND_BID'), 1, 'PROC_CLOSE_SECOND_BID with the fence: one alert');
+SELECT is((SELECT round(threshold::numeric, 6) FROM cleangov.alert WHERE rule_code = 'PROC_CLOSE_SECOND_BID' AND subject_key = 'LO'),
           (SELECT round((percentile_cont(0.25) WITHIN GROUP (ORDER BY d) - 1.5 * (percentile_cont(0.75) WITHIN GROUP (ORDER BY d)
                          - percentile_cont(0.25) WITHIN GROUP (ORDER BY d)))::numeric, 6) FROM lib.gap),
           'the alert reports the fence, equal to Q1 - 1.5 IQR computed independently');
 UPDATE lib.bid SET amount = 1020 WHERE firm = 'B';     -- every gap 2 %: no fence
-SELECT is((SELECT count(*)::int FROM lib.hits('R058')), 0, 'R058: identical gaps give no fence and flag nothing');
-SELECT is((SELECT count(*)::int FROM lib.hits('R024')), 0, 'R024 (fence): identical gaps give no fence and flag nothing');
-UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": 0.005}' WHERE rule_code = 'R024';
+SELECT is((SELECT count(*)::int FROM lib.hits('PROC_DISCOUNTED_WINNER')), 0, 'PROC_DISCOUNTED_WINNER: identical gaps give no fence and flag nothing');
+SELECT is((SELECT count(*)::int FROM lib.hits('PROC_CLOSE_SECOND_BID')), 0, 'PROC_CLOSE_SECOND_BID (fence): identical gaps give no fence and flag nothing');
+UPDATE cleangov.rule SET thresholds = thresholds || '{"max_d": 0.005}' WHERE rule_code = 'PROC_CLOSE_SECOND_BID';
 TRUNCATE lib.tender, lib.bid, lib.award;
 
--- R025, R038: per tenderer, one bid per tender.  Tenderer b (1..19) wins
--- 4 + b % 3 of 10 bids (0.4 .. 0.6) and has b % 3 of them disqualified
--- (0, 0.1, 0.2); L wins none of 12, N wins 2 of 10 (near-miss); X has 8 of 10
--- disqualified, Z 3 of 10 (near-miss), Y one bid, disqualified (too few).
+-- (R025 and R038, Cardinal's, are tested in test/pgtap/cardinal/.)
 CREATE TABLE lib.plan (firm text, n int, wins int, dq int);
-INSERT INTO lib.plan SELECT 'B' || b, 10, 4 + b % 3, b % 3 FROM generate_series(1, 19) b;
-INSERT INTO lib.plan VALUES ('L', 12, 0, 0), ('N', 10, 2, 0);
-INSERT INTO lib.tender (tid, buyer, method) SELECT firm || '-' || j, 'U1', 'open' FROM lib.plan, generate_series(1, n) j;
-INSERT INTO lib.bid (bid, tid, firm, amount, status) SELECT firm || '-' || j, firm || '-' || j, firm, 100, 'valid' FROM lib.plan, generate_series(1, n) j;
-INSERT INTO lib.award (aid, tid, firm) SELECT firm || '-' || j, firm || '-' || j, firm FROM lib.plan, generate_series(1, wins) j;
-SELECT results_eq($$SELECT * FROM lib.hits('R025')$$, $$VALUES ('L', 0::numeric)$$,
-                  'R025: no win in 12 bids is below Q1 - 1.5 IQR (0.1) with a bid count at the 75th percentile; 2 wins in 10 is not');
-UPDATE lib.award SET firm = 'none';
-INSERT INTO lib.award (aid, tid, firm) SELECT tid, tid, firm FROM lib.bid WHERE tid ~ '-([1-5])$';   -- everyone wins half
-DELETE FROM lib.bid WHERE firm = 'L' AND tid ~ '-1[12]$';
-SELECT is((SELECT count(*)::int FROM lib.hits('R025')), 0, 'R025: identical win ratios give no fence and flag nothing');
-TRUNCATE lib.tender, lib.bid, lib.award, lib.plan;
-INSERT INTO lib.plan SELECT 'B' || b, 10, 0, b % 3 FROM generate_series(1, 19) b;
-INSERT INTO lib.plan VALUES ('X', 10, 0, 8), ('Z', 10, 0, 3), ('Y', 1, 0, 1);
-INSERT INTO lib.tender (tid, buyer, method) SELECT firm || '-' || j, 'U1', 'open' FROM lib.plan, generate_series(1, n) j;
-INSERT INTO lib.bid (bid, tid, firm, amount, status)
-SELECT firm || '-' || j, firm || '-' || j, firm, 100, CASE WHEN j <= dq THEN 'disqualified' ELSE 'valid' END FROM lib.plan, generate_series(1, n) j;
-SELECT results_eq($$SELECT * FROM lib.hits('R038')$$, $$VALUES ('X', 0.8::numeric)$$,
-                  'R038: 8 of 10 disqualified is above Q3 + 1.5 IQR (0.5); 3 of 10 is not, one disqualified bid is too few to count');
-UPDATE lib.bid SET status = CASE WHEN right(tid, 2) = '-1' THEN 'disqualified' ELSE 'valid' END;
-SELECT is((SELECT count(*)::int FROM lib.hits('R038')), 0, 'R038: identical ratios give no fence and flag nothing');
-TRUNCATE lib.tender, lib.bid, lib.award, lib.plan;
 
 -- PROC_BID_RIGGING_SCREEN: 40 ordinary open tenders of 6 bids scattered around
 -- 1000; one with a low winner and five cover bids bunched 8 % above it
@@ -269,9 +241,9 @@ SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
              FROM (SELECT rule_code, threshold FROM cleangov.alert UNION ALL SELECT * FROM lib.seen) x WHERE threshold IS NULL), NULL,
           'every alert raised and every hit computed here carries its threshold');
 SELECT is((SELECT array_agg(DISTINCT rule_code ORDER BY rule_code)
-             FROM (SELECT rule_code FROM cleangov.alert UNION ALL SELECT rule_code FROM lib.seen) x WHERE rule_code !~ '^R[0-9]{3}$'),
-          (SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule WHERE domain = 'procurement' AND rule_code !~ '^(REL_|R[0-9]{3}$)'),
-          'and that is every procurement rule of this library file but Cardinal''s (test/pgtap/cardinal/)');
+             FROM (SELECT rule_code FROM cleangov.alert UNION ALL SELECT rule_code FROM lib.seen) x WHERE rule_code ~ '^PROC_'),
+          (SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule WHERE domain = 'procurement' AND rule_code ~ '^PROC_'),
+          'and that is every PROC_ rule of the library (Cardinal''s codes have a file each in test/pgtap/cardinal/)');
 
 SELECT * FROM finish();
 ROLLBACK;

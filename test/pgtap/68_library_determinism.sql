@@ -13,7 +13,7 @@
 -- after the rows of every table are reloaded in the reverse order; the hits
 -- (subject, period, value, threshold, evidence) must be the same set every time.
 BEGIN;
-SELECT plan(26);
+SELECT plan(28);
 SET client_min_messages = warning;
 SET LOCAL max_parallel_workers_per_gather = 0;
 -- a disabled plan node costs 1e10, past jit_above_cost: compiling every query
@@ -106,7 +106,7 @@ SELECT cleangov.bind('project_filing', 'lib.filing', '{"filing_id": "fid", "proj
 
 -- Procurement -----------------------------------------------------------------
 INSERT INTO lib.tender VALUES ('T1', 'open', '2024-03-01 10:00'), ('T2', 'open', '2024-03-01 10:00'), ('T3', 'open', '2024-03-01 10:00'),
-                              ('X1', 'open', '2024-03-01 10:00');
+                              ('X1', 'open', '2024-03-01 10:00'), ('T4', 'open', '2024-03-01 10:00');
 INSERT INTO lib.tender SELECT 'N' || i, 'open', '2024-03-01 10:00' FROM generate_series(1, 30) i;
 INSERT INTO lib.bid VALUES
   -- T1: E1 and E2 share a phone, E2 and E3 an address (two findings in one list)
@@ -116,7 +116,9 @@ INSERT INTO lib.bid VALUES
   -- T3: two disqualified bids tie for the lowest
   ('6', 'T3', 'E4', 90, NULL, 'disqualified'), ('7', 'T3', 'E5', 90, NULL, 'disqualified'), ('8', 'T3', 'E6', 100, NULL, 'valid'),
   -- X1: a heavily discounted winner (R058)
-  ('9', 'X1', 'F1', 100, NULL, 'valid'), ('10', 'X1', 'F2', 300, NULL, 'valid');
+  ('9', 'X1', 'F1', 100, NULL, 'valid'), ('10', 'X1', 'F2', 300, NULL, 'valid'),
+  -- T4: a second bid 0.05 % above the winner's, by two tenderers (a tie for R024's second bidder)
+  ('13', 'T4', 'F1', 100, NULL, 'valid'), ('14', 'T4', 'F2', 100.05, NULL, 'valid'), ('15', 'T4', 'F3', 100.05, NULL, 'valid');
 -- 30 ordinary tenders of 6 bids in fen (so the screens' float sums depend on
 -- the order of addition) and one with bunched cover bids, for the screens;
 -- each awarded to its lowest bidder (R024, R058).
@@ -124,7 +126,7 @@ INSERT INTO lib.bid SELECT 'N' || i || '-' || k, 'N' || i, 'F' || k,
                            900 + ((i * i * 131 + k * k * k * 71 + i * k * 17) % 200) + ((i * 37 + k * 53) % 100) / 100.0, NULL, 'valid'
   FROM generate_series(1, 30) i, generate_series(1, 6) k;
 UPDATE lib.bid SET amount = CASE firm WHEN 'F1' THEN 1000.01 ELSE 1078.03 + right(firm, 1)::int / 10.0 END WHERE tid = 'N30';
-INSERT INTO lib.award VALUES ('a1', 'T2', 'E4'), ('a2', 'T2', 'E5'), ('a3', 'T3', 'E6'), ('a4', 'X1', 'F1');
+INSERT INTO lib.award VALUES ('a1', 'T2', 'E4'), ('a2', 'T2', 'E5'), ('a3', 'T3', 'E6'), ('a4', 'X1', 'F1'), ('a5', 'T4', 'F1');
 INSERT INTO lib.award SELECT DISTINCT ON (tid) 'a' || tid, tid, firm FROM lib.bid WHERE tid LIKE 'N%' ORDER BY tid, amount, firm;
 INSERT INTO lib.firm VALUES ('E1', '黄河路1号', '0516-9', NULL), ('E2', '黄河路2号', '0516-9', NULL), ('E3', '黄河路2号', '0516-3', NULL);
 -- the same three as T1's parties (R044: a shared telephone, a shared street address)
@@ -178,12 +180,15 @@ INSERT INTO lib.subsidy VALUES ('s1', 'dibao', '320382197202020024', 0.1), ('s2'
 -- related bidders: E7 and E8 share their legal representative (2) in T1
 INSERT INTO lib.bid VALUES ('11', 'T1', 'E7', 130, NULL, 'valid'), ('12', 'T1', 'E8', 140, NULL, 'valid');
 
+-- R024 with a fixed threshold of 0.1 %: T4 fires, its tied second bidders give one name
+UPDATE cleangov.rule SET thresholds = thresholds || '{"threshold": 0.001}' WHERE rule_code = 'R024';
 -- min_ratio 0.3: both officials fire (0.6 and 0.4)
 UPDATE cleangov.rule SET thresholds = thresholds || '{"min_ratio": 0.3}' WHERE rule_code = 'REL_RELATIVE_SUPPLIER_OVERLAP';
 
 -- The rules whose evidence holds a list, a pick among ties or a float.
 CREATE TEMP TABLE covered (code text PRIMARY KEY);
 INSERT INTO covered VALUES ('R024'), ('R028'), ('R030'), ('R036'), ('R044'), ('PROC_SHARED_CONTACTS'), ('PROC_DIRECT_AWARDS_CUMULATIVE'), ('R058'),
+  ('PROC_CLOSE_SECOND_BID'), ('PROC_DISCOUNTED_WINNER'),
   ('PROC_BID_RIGGING_SCREEN'), ('PROC_SPLIT_PURCHASE'), ('PROC_FREQUENT_CHANGES'), ('PROC_BUYER_DEPENDENCE'),
   ('APPR_OUT_OF_ORDER'), ('ENF_DISCRETION_OUTLIER'), ('FUND_BENFORD'), ('FUND_DUPLICATE_FILING'),
   ('REL_FAVOURING_RELATIVES'), ('REL_RELATIVE_SUPPLIER_OVERLAP'), ('REL_RELATED_BIDDERS'), ('ID_MULTIPLE_IDENTITIES');

@@ -1,43 +1,63 @@
--- R058: heavily discounted bid (中标价异常低)
+-- R058: heavily discounted bid (中标价异常低), Cardinal's indicator
 --
--- (second-lowest valid bid - winning bid) / winning bid at or above Q3 + k*IQR
--- over the tenders of the same method, methods with at least {min_peers} such
--- tenders; k = 3 is Tukey's outer fence, because the gap is bounded by 0 and
--- right-skewed (Cardinal R058, per-method).
+-- For each contracting process, the difference
+--   d = (second-lowest valid bid - winning bid) / winning bid
+-- (cleangov.cardinal_price_gaps, src/sql/57_cardinal.sql, as R024); a
+-- process is flagged when d >= the upper fence Q3 + 1.5 IQR of every
+-- process's d (type-8 quartiles, as Cardinal's statrs), or d >= {threshold}
+-- when it is set (Cardinal's [R058] threshold); only when the fence is above
+-- 0 (Cardinal: else three quarters of the processes have no gap and every
+-- process would be flagged).  The value is d; the winner of a flagged
+-- process is flagged too, as a tenderer (subject kind enterprise), with
+-- Cardinal's value 0.0 (evidence: the processes).
+--
+-- Left out (Cardinal's exclusions, as R024): cancelled processes; method
+-- details in {exclude_procurement_method_details} or
+-- {no_price_comparison_procurement_methods} (or not in
+-- {price_comparison_procurement_methods} when set); a pending award, several
+-- active awards, an award to several suppliers; bids not valid, from several
+-- tenderers, without an amount or not in {currency} (NULL: the most frequent
+-- currency; Cardinal takes the first it reads); a winning bid that is not
+-- the lowest, or is 0.
+--
+-- Source: open-contracting/cardinal-rs docs/cli/indicators/R/058.md at
+-- 39d18037f3ca262422c2f3f92571245dc036a584, docs/cli/indicators/index.md at
+-- 685343ad47a88775721c6795da4a361fe23e2add; the fence guard and the flagged
+-- winner from src/indicators/r058.rs at
+-- 73245c5bcc334485f579e47102e5a58afe21741f.  Deviations: the main currency;
+-- statuses NULL count as valid and active; quartiles in the evidence through
+-- round_sig (Cardinal's Meta: 4 decimals).  cleangov's tuned variant (per
+-- method, Tukey's outer fence): PROC_DISCOUNTED_WINNER.
 
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
  ('R058', 'heavily discounted bid', '中标价异常低', 'procurement', 'bid rigging', 'tender',
-  '{"k": 3, "min_peers": 30}', 'blue',
-  '(second-lowest valid bid - winning bid) / winning bid at or above Q3 + k*IQR over the tenders of the same method, methods with at least {min_peers} such tenders; k = 3 is Tukey''s outer fence, because the gap is bounded by 0 and right-skewed (Cardinal R058, per-method).');
+  '{"threshold": null, "currency": null, "exclude_procurement_method_details": [], "no_price_comparison_procurement_methods": [], "price_comparison_procurement_methods": []}', 'blue',
+  'Cardinal''s R058: (second-lowest valid bid - winning bid) / winning bid at or above the upper fence Q3 + 1.5 IQR (type-8 quartiles) over all processes, or at or above {threshold} when set; the winner is flagged too (value 0). Exclusions as R024.');
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R058',
   'set',
   $$
-WITH w AS (
-  SELECT b.tender_id, min(b.amount) AS amount, min(b.bidder_id) AS bidder_id
-    FROM cleangov_bound.bid b
-    JOIN cleangov_bound.award a ON a.tender_id = b.tender_id AND a.supplier_id = b.bidder_id
-                               AND a.status IS DISTINCT FROM 'cancelled'
-   WHERE b.status IS DISTINCT FROM 'disqualified'
-   GROUP BY b.tender_id),
-d AS (
-  SELECT t.tender_id, t.unit_code, t.method, w.amount AS winning, min(b.amount) AS second, (min(b.amount) - w.amount) / w.amount AS d
-    FROM cleangov_bound.tender t
-    JOIN w ON w.tender_id = t.tender_id AND w.amount > 0
-    JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.bidder_id <> w.bidder_id
-                             AND b.status IS DISTINCT FROM 'disqualified'
-   WHERE t.status IS DISTINCT FROM 'cancelled'
-   GROUP BY t.tender_id, t.unit_code, t.method, w.amount
-  HAVING min(b.amount) >= w.amount),
-f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1,
-             percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3
-        FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
-SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.d::float8 AS value,
-       (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
-       jsonb_build_object('winning_bid', d.winning, 'second_bid', d.second, 'method', d.method, 'peers', f.peers,
-                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3)) AS evidence
-  FROM d JOIN f ON f.method IS NOT DISTINCT FROM d.method
- WHERE f.q3 > f.q1 AND d.d >= f.q3 + {k} * (f.q3 - f.q1)$$,
+WITH g AS MATERIALIZED (
+  SELECT * FROM @extschema@.cardinal_price_gaps('cleangov_bound.tender', 'cleangov_bound.bid', 'cleangov_bound.award',
+                                                {currency}::text, {exclude_procurement_method_details}::text[],
+                                                {no_price_comparison_procurement_methods}::text[],
+                                                {price_comparison_procurement_methods}::text[])),
+q AS (SELECT @extschema@.quantile_of(x.diffs, 0.25, 8) AS q1, @extschema@.quantile_of(x.diffs, 0.75, 8) AS q3
+        FROM (SELECT @extschema@.collect(g.difference) AS diffs FROM g) x),
+f AS (SELECT q.q1, q.q3, coalesce({threshold}::float8, q.q3 + 1.5 * (q.q3 - q.q1)) AS fence FROM q),
+hit AS (SELECT g.* FROM g, f WHERE f.fence > 0 AND g.difference >= f.fence)
+SELECT 'tender' AS subject_kind, hit.tender_id AS subject_key, hit.unit_code, '' AS period, hit.difference AS value,
+       f.fence AS threshold,
+       jsonb_build_object('winner', hit.winner, 'winning_bid', hit.winning_bid, 'second_bidder', hit.second_bidder,
+                          'second_bid', hit.second_bid, 'currency', hit.main_currency,
+                          'q1', @extschema@.round_sig(f.q1), 'q3', @extschema@.round_sig(f.q3),
+                          'upper_fence', @extschema@.round_sig(f.fence)) AS evidence
+  FROM hit, f
+UNION ALL
+SELECT 'enterprise', hit.winner, NULL, '', 0::float8, f.fence,
+       jsonb_build_object('processes', array_agg(hit.tender_id ORDER BY hit.tender_id))
+  FROM hit, f
+ GROUP BY hit.winner, f.fence$$,
   '{}'::text[],
-  '{"award.status": "every award counts as active", "bid.status": "every bid counts as valid", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'::jsonb);
+  '{"award.status": "every award counts as active", "award.supplier_count": "every award counts as made to one supplier", "bid.status": "every bid counts as valid", "bid.currency": "every amount counts as in the main currency", "bid.tenderer_count": "every bid counts as one tenderer''s", "tender.status": "cancelled processes are not skipped", "tender.method_details": "no process is left out by its method details", "tender.unit_code": "alerts carry no unit"}'::jsonb);
