@@ -14,10 +14,13 @@ CREATE TABLE @extschema@.shape (
   name_en     text NOT NULL,
   name_zh     text NOT NULL,
   key_column  text,
-  description text NOT NULL
+  description text NOT NULL,
+  unbound_reads_empty boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE @extschema@.shape IS
   'Canonical shapes that rules read; a user table is bound to one with cleangov.bind().';
+COMMENT ON COLUMN @extschema@.shape.unbound_reads_empty IS
+  'An unbound shape of this kind reads as empty instead of stopping the rules that read it: its rows only add detail to another shape''s rows (consortium_member: a bid or award with tenderer_count or supplier_count above 1 has members; a source that records none has no joint bids). bind() and unbind() keep an empty view cleangov_bound.<shape> in place while it is unbound.';
 
 CREATE TABLE @extschema@.shape_column (
   shape       text NOT NULL REFERENCES @extschema@.shape,
@@ -32,7 +35,7 @@ CREATE TABLE @extschema@.shape_column (
 COMMENT ON TABLE @extschema@.shape_column IS
   'Columns of each canonical shape, in view order: name, type, required or optional (an unmapped optional column reads as NULL).';
 
-INSERT INTO @extschema@.shape VALUES
+INSERT INTO @extschema@.shape (shape, name_en, name_zh, key_column, description) VALUES
  ('tender', 'tender', '招标项目', 'tender_id', 'A procurement process: buyer, method, submission period, estimated value.'),
  ('bid', 'bid', '投标', 'bid_id', 'One tenderer''s bid in a tender.'),
  ('award', 'award', '中标', 'award_id', 'An award of a tender to a supplier.'),
@@ -53,8 +56,10 @@ INSERT INTO @extschema@.shape VALUES
  ('complaint', 'complaint', '信访举报', 'complaint_id', 'A complaint or tip received.'),
  ('project_filing', 'project filing', '项目备案', 'filing_id', 'A filing (registration, application for funds) of an investment project.'),
  ('item', 'item', '采购标的', 'item_id', 'An item of a tender or of an award, with its classification (OCDS tender.items[], awards[].items[]).'),
- ('consortium_member', 'consortium member', '联合体成员', NULL, 'A member of a joint bid or of an award to several suppliers (OCDS bids.details[].tenderers[], awards[].suppliers[] beyond one).'),
+ ('consortium_member', 'consortium member', '联合体成员', NULL, 'A member of a joint bid or of an award to several suppliers (OCDS bids.details[].tenderers[], awards[].suppliers[] beyond one). Unbound, it reads as empty: no joint bids.'),
  ('party', 'party', '参与方', NULL, 'An organisation as one contracting process names it: its roles, address and contact point in that process (OCDS parties[]).');
+
+UPDATE @extschema@.shape SET unbound_reads_empty = true WHERE shape = 'consortium_member';
 
 INSERT INTO @extschema@.shape_column (shape, column_name, position, type, required, description)
 SELECT s, c, p, t::regtype, r, d FROM (VALUES

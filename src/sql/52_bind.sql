@@ -584,6 +584,7 @@ BEGIN
         USING DETAIL = coalesce(f.detail, '') || coalesce(' (' || f.rows || ' rows' || coalesce('; e.g. ' || array_to_string(f.sample, ', '), '') || ')', '');
     END IF;
   END LOOP;
+  PERFORM @extschema@.keep_empty_shapes();
   RETURN view_name::regclass;
 END
 $$;
@@ -621,6 +622,36 @@ $$;
 COMMENT ON FUNCTION @extschema@.rebind(text) IS
   'Binds a shape again from its stored source name, mapping, lookups and reach (after the source was dropped and loaded again, or to pick up a changed table); restores a broken binding and its watch. Volatile because it binds; parallel unsafe because it writes.';
 
+-- The shapes that read as empty while unbound (shape.unbound_reads_empty)
+-- get an empty view in cleangov_bound, so that rules reading them plan and
+-- run; bind() replaces it (CREATE OR REPLACE: same columns), unbind() puts
+-- it back.
+-- volatile because it creates views
+CREATE FUNCTION @extschema@.keep_empty_shapes()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  s record;
+BEGIN
+  FOR s IN SELECT x.shape,
+                  (SELECT string_agg(format('NULL::%s AS %I', c.type, c.column_name), ', ' ORDER BY c.position)
+                     FROM @extschema@.shape_column c WHERE c.shape = x.shape) AS cols
+             FROM @extschema@.shape x
+            WHERE x.unbound_reads_empty
+              AND NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = x.shape)
+              AND to_regclass(format('cleangov_bound.%I', x.shape)) IS NULL
+            ORDER BY x.shape LOOP
+    EXECUTE format('CREATE VIEW cleangov_bound.%I WITH (security_invoker = true) AS SELECT %s WHERE false', s.shape, s.cols);
+    EXECUTE format('COMMENT ON VIEW cleangov_bound.%I IS %L', s.shape,
+      format('cleangov shape %s, not bound: read as empty (shape.unbound_reads_empty) until cleangov.bind() binds it', s.shape));
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.keep_empty_shapes() IS
+  'Creates the empty view cleangov_bound.<shape> of every unbound shape that reads as empty while unbound (shape.unbound_reads_empty: consortium_member), so that the rules reading it run; called by bind() and unbind(). Volatile because it creates views; parallel unsafe because it writes the catalog.';
+
 -- volatile because it drops a view and writes cleangov.binding
 CREATE FUNCTION @extschema@.unbind(shape text)
 RETURNS void
@@ -633,11 +664,12 @@ BEGIN
     RAISE EXCEPTION 'shape "%" is not bound', shape USING ERRCODE = 'undefined_object';
   END IF;
   EXECUTE format('DROP VIEW IF EXISTS cleangov_bound.%I', shape);
+  PERFORM @extschema@.keep_empty_shapes();
   PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unbind(text) IS
-  'Removes the binding of a shape (broken or not) and its view; rules reading the shape are skipped from then on. Volatile because it drops a view; parallel unsafe because it writes.';
+  'Removes the binding of a shape (broken or not) and its view; rules reading the shape are skipped from then on (a shape that reads as empty while unbound, shape.unbound_reads_empty, gets its empty view back). Volatile because it drops a view; parallel unsafe because it writes.';
 
 -- The profile of a binding: what the data holds and what the rules make of
 -- it.  Every finding a row: aspect rows (the count), nulls (per column),

@@ -201,7 +201,10 @@ LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT coalesce(
     (SELECT format('shape %s is not bound', s) FROM unnest(d.reads) s
-      WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s) ORDER BY s LIMIT 1),
+      WHERE NOT EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = s)
+        AND NOT (coalesce((SELECT x.unbound_reads_empty FROM @extschema@.shape x WHERE x.shape = s), false)
+                 AND to_regclass(format('cleangov_bound.%I', s)) IS NOT NULL)
+      ORDER BY s LIMIT 1),
     (SELECT format('the binding of %s is broken: %s', b.shape, b.broken) FROM @extschema@.binding b
       WHERE b.shape = ANY (d.reads) AND b.broken IS NOT NULL ORDER BY b.shape LIMIT 1),
     (SELECT format('does not run: %s is not bound (the fact is not recorded, and absent is not false); map it, or set a constant {"%s": {"value": ...}}',
@@ -210,7 +213,7 @@ BEGIN ATOMIC
      HAVING count(*) > 0));
 END;
 COMMENT ON FUNCTION @extschema@.rule_cannot_run(@extschema@.rule_definition) IS
-  'Why a rule cannot run on the current bindings (a shape it reads is not bound or its binding is broken, or a column it needs is absent: absent is not false), or NULL when it can; run() and the watch triggers skip such a rule with this reason and do not quarantine it. Stable because it reads the bindings.';
+  'Why a rule cannot run on the current bindings (a shape it reads is not bound, unless it reads as empty while unbound (shape.unbound_reads_empty), or its binding is broken, or a column it needs is absent: absent is not false), or NULL when it can; run() and the watch triggers skip such a rule with this reason and do not quarantine it. Stable because it reads the bindings.';
 
 -- Why a rule cannot run with its owner's rights (NULL: it can).  The owner
 -- needs to read every table the rule's shapes are bound to (and the source

@@ -125,8 +125,9 @@ BEGIN
              JOIN @extschema@.binding y ON rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL
               AND ((x.kind = 'row' AND x.shape = y.shape) OR (x.kind = 'set' AND x.realtime AND y.shape = ANY (x.reads)))
             WHERE r.enabled AND x.quarantined_at IS NULL LOOP
-    IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s AND y.broken IS NULL)) THEN
-      skipped := skipped || d.rule_code;   -- reads an unbound or broken shape: nothing to check
+    IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s AND y.broken IS NULL)
+                                                 AND NOT EXISTS (SELECT FROM @extschema@.shape z WHERE z.shape = s AND z.unbound_reads_empty)) THEN
+      skipped := skipped || d.rule_code;   -- reads an unbound or broken shape (one that is not read as empty): nothing to check
       CONTINUE;
     END IF;
     -- a fact the rule needs is not recorded: it does not run (absent is not false)

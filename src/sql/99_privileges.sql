@@ -56,6 +56,7 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.bind(text, regclass, jsonb, jsonb, jsonb),
   @extschema@.rebind(text),
   @extschema@.unbind(text),
+  @extschema@.keep_empty_shapes(),
   @extschema@.run(text, text),
   @extschema@.rewatch(regclass),
   @extschema@.watch(regclass),

@@ -3,7 +3,7 @@
 -- and through the base table of a bound view (reach); a binding that
 -- outlives its source (dropped table, dropped column) and comes back.
 BEGIN;
-SELECT plan(56);
+SELECT plan(66);
 SET client_min_messages = warning;
 
 CREATE SCHEMA k;
@@ -168,6 +168,30 @@ ALTER TABLE k.ht DROP COLUMN ckj CASCADE;
 SELECT is((SELECT broken FROM cleangov.binding WHERE shape = 'contract'),
           'the bound view cleangov_bound.contract was dropped (with column k.ht.ckj)', 'a column dropped with CASCADE breaks the binding');
 SELECT lives_ok($$SELECT cleangov.unbind('contract')$$, 'unbind works on a broken binding');
+
+-- a shape that reads as empty while unbound (consortium_member): the rules
+-- reading it run without it; one that does not (party) stops them
+SELECT is(ARRAY(SELECT shape FROM cleangov.shape WHERE unbound_reads_empty ORDER BY 1), '{consortium_member}',
+          'consortium_member is the shape that reads as empty while unbound');
+SELECT is((SELECT count(*)::int FROM cleangov_bound.consortium_member), 0, 'bind() left its empty view in place');
+INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, subject_kind, thresholds, default_level) VALUES
+ ('K_MEMBER', 'joint bid', '联合体投标', 'ktest', 'bid', '{}', 'blue');
+INSERT INTO cleangov.rule_definition (rule_code, kind, query) VALUES
+ ('K_MEMBER', 'set', $$SELECT m.of_id AS subject_key, NULL::text AS unit_code, '' AS period, 1 AS value,
+                              jsonb_build_object('member', m.member_id) AS evidence FROM cleangov_bound.consortium_member m$$);
+SELECT is(cleangov.rule_cannot_run(d), NULL, 'a rule reading only consortium_member can run while it is unbound')
+  FROM cleangov.rule_definition d WHERE d.rule_code = 'K_MEMBER';
+CREATE TABLE k.members (of_kind text, of_id text, member_id text);
+INSERT INTO k.members VALUES ('bid', 'B1', 'E1');
+SELECT lives_ok($$SELECT cleangov.bind('consortium_member', 'k.members')$$, 'bind() replaces the empty view');
+SELECT is((SELECT member_id FROM cleangov_bound.consortium_member), 'E1', 'which then reads the source');
+SELECT lives_ok($$SELECT * FROM cleangov.run('K_MEMBER')$$, 'run the rule');
+SELECT is((SELECT evidence ->> 'member' FROM cleangov.alert WHERE rule_code = 'K_MEMBER' AND subject_key = 'B1'), 'E1',
+          'and the rule raises over it');
+SELECT lives_ok($$SELECT cleangov.unbind('consortium_member')$$, 'unbind()');
+SELECT is((SELECT count(*)::int FROM cleangov_bound.consortium_member), 0, 'puts the empty view back');
+SELECT is(cleangov.rule_cannot_run(d), 'shape party is not bound', 'an unbound party still stops R044')
+  FROM cleangov.rule_definition d WHERE d.rule_code = 'R044';
 
 SELECT * FROM finish();
 ROLLBACK;
