@@ -42,6 +42,11 @@ SELECT cleangov.bind('award', 'gov.award', '{"supplier_id": "enterprise_id"}');
 SELECT cleangov.bind('contract', 'cleangov_demo.contract');
 SELECT cleangov.bind('contract_change', 'gov.contract_change', '{"changed_at": "changed_on", "kind": "change_kind"}');
 SELECT cleangov.bind('enterprise', 'gov.enterprise');
+-- gov has no joint bids: consortium_member (the members R028 and R030 read
+-- for a joint bid) is bound to an empty relation.
+CREATE OR REPLACE VIEW cleangov_demo.consortium_member AS
+SELECT NULL::text AS of_kind, NULL::text AS of_id, NULL::text AS member_id WHERE false;
+SELECT cleangov.bind('consortium_member', 'cleangov_demo.consortium_member');
 -- gov.approval_case is bound as it is (its limits are in working days, which
 -- is what a case that does not say counts), so demo/watch.sql can watch it.
 SELECT cleangov.bind('approval_case', 'gov.approval_case',

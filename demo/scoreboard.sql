@@ -8,7 +8,8 @@
 -- An alert matches a case when its rule_code is one of the case's pattern's
 -- rule_codes and its (subject_kind, subject_key) equal the case's.  Precision
 -- of a pattern = alerts by its codes that match a case of any pattern sharing
--- that code / all alerts by its codes.
+-- that code / all alerts by its codes on subjects of the pattern's kind (R028
+-- and R030 flag the process and its tenderers: a tenderer is no tender).
 \set ON_ERROR_STOP on
 \pset footer off
 CREATE TEMP TABLE IF NOT EXISTS demo_alert (rule_code text, subject_kind text, subject_key text, level text, unit_code text);
@@ -35,7 +36,7 @@ WITH cases AS (
   SELECT pt.pattern, count(a.*) AS alerts,
          count(a.*) FILTER (WHERE EXISTS (SELECT 1 FROM cases c WHERE a.rule_code = ANY (c.rule_codes)
                                             AND c.subject_kind = a.subject_kind AND c.subject_key = a.subject_key)) AS matched
-  FROM truth.pattern pt LEFT JOIN demo_alert a ON a.rule_code = ANY (pt.rule_codes)
+  FROM truth.pattern pt LEFT JOIN demo_alert a ON a.rule_code = ANY (pt.rule_codes) AND a.subject_kind = pt.subject_kind
   GROUP BY pt.pattern
 ), nm AS (
   SELECT n.pattern, count(*) AS near_misses,

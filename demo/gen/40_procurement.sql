@@ -49,7 +49,7 @@ CREATE TABLE gen.extra (
   xkind text, case_no int, part int, buyer bigint, category text, supplier bigint,
   target numeric, pub_date date, method text, is_near_miss boolean, info jsonb);
 
--- R055: direct awards to one supplier adding up past the competitive threshold
+-- PROC_DIRECT_AWARDS_CUMULATIVE (R055 before issue 13): direct awards to one supplier adding up past the competitive threshold
 INSERT INTO gen.extra
 SELECT 'direct_awards_above_threshold', i, j, b.unit_id, c.category,
        c.block_start + floor(gen.u(302, i) * c.block_size)::bigint,

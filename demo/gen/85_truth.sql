@@ -6,15 +6,15 @@ INSERT INTO truth.pattern (pattern, description, subject_kind, key_format, rule_
 SELECT p.pattern, p.description, p.subject_kind, p.key_format, p.rule_codes, coalesce(r.rate, 0), coalesce(r.rate_of, '')
 FROM (VALUES
  ('short_submission_period','Tender open for fewer than 15 days (submission_deadline::date - published_at::date < 15); planted on open tenders with 5-12 days','tender','tender_id','{R003}'::text[]),
- ('single_bid','Only one tenderer on a competitive method (open, selective)','tender','tender_id','{R018}'),
+ ('single_bid','Only one tenderer on a competitive method (open, selective)','tender','tender_id','{PROC_SINGLE_BIDDER}'),
  ('price_close_to_winner','Second-lowest valid bid less than 0.5 % above the award (planted: 0.02-0.2 %; the background keeps the winner at least 1.1 % below the runner-up)','tender','tender_id','{R024,PROC_BID_RIGGING_SCREEN}'),
  ('identical_bid_prices','Two different tenderers bid the same amount','tender','tender_id','{R028}'),
  ('late_bid_won','The winner''s bid was submitted after the submission deadline','tender','tender_id','{R030}'),
  ('all_but_winner_disqualified','Only the winner has valid bids; every other tenderer was disqualified','tender','tender_id','{R035}'),
  ('lowest_bid_disqualified','The lowest bid was disqualified and the award went to another','tender','tender_id','{R036}'),
- ('shared_contact_bidders','Two tenderers in one tender share an address or a phone number','tender','tender_id','{R044,REL_RELATED_BIDDERS}'),
+ ('shared_contact_bidders','Two tenderers in one tender share an address or a phone number','tender','tender_id','{PROC_SHARED_CONTACTS,REL_RELATED_BIDDERS}'),
  ('related_bidders','Two tenderers in one tender share a legal representative or a shareholder (person)','tender','tender_id','{REL_RELATED_BIDDERS}'),
- ('direct_awards_above_threshold','Sum of contracts from direct-method tenders from one buyer to one supplier above the competitive threshold of 1,000,000 yuan','buyer_supplier','buyer_unit_id/supplier_enterprise_id','{R055}'),
+ ('direct_awards_above_threshold','Sum of contracts from direct-method tenders from one buyer to one supplier above the competitive threshold of 1,000,000 yuan','buyer_supplier','buyer_unit_id/supplier_enterprise_id','{PROC_DIRECT_AWARDS_CUMULATIVE}'),
  ('price_above_market','Contract amount more than 20 % above the tender''s market reference price','contract','contract_id','{PROC_PRICE_OVER_MARKET}'),
  ('bid_rigging','Bunched cover bids: winner, then 3-7 cover bids 6-10 % above it within +-0.6 % of each other (low CV of the covers, large RD); statistical, no exact definition','tender','tender_id','{PROC_BID_RIGGING_SCREEN}'),
  ('split_purchase','Same buyer and supplier, at least 2 contracts each below 500,000 yuan signed within 90 days, adding up to more than 500,000','buyer_supplier','buyer_unit_id/supplier_enterprise_id','{PROC_SPLIT_PURCHASE}'),

@@ -158,14 +158,23 @@ BEGIN
       END IF;
       RETURN format('ARRAY[%s]::text[]', (SELECT coalesce(string_agg(quote_nullable(e #>> '{}'), ',' ORDER BY i), '')
                                            FROM jsonb_array_elements(v) WITH ORDINALITY x(e, i)));
+    WHEN 'object' THEN
+      -- a map (R003's days per procurement method details): the jsonb
+      -- itself, quoted as one literal, read by the rule with -> and ->>
+      IF EXISTS (SELECT FROM jsonb_each(v) e WHERE jsonb_typeof(e.value) IN ('array', 'object')) THEN
+        RAISE EXCEPTION 'rule %: threshold "%" is an object holding arrays or objects', coalesce(rule_code, '?'), name
+          USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'An object threshold maps names to numbers or strings, e.g. {"Licitación": 10}.';
+      END IF;
+      RETURN quote_literal(v::text) || '::jsonb';
     ELSE
-      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean, null or array', coalesce(rule_code, '?'), name
+      RAISE EXCEPTION 'rule %: threshold "%" must be a number, string, boolean, null, array or object', coalesce(rule_code, '?'), name
         USING ERRCODE = 'invalid_parameter_value';
   END CASE;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_literal(jsonb, text, text) IS
-  'A threshold value as an SQL literal: a number as a quoted numeric, a string quoted, a boolean, NULL, an array element by element (numeric[] or text[]); an object or a nested array is refused (22023).';
+  'A threshold value as an SQL literal: a number as a quoted numeric, a string quoted, a boolean, NULL, an array element by element (numeric[] or text[]), an object of scalars as one quoted jsonb literal (R003''s days per procurement method details); a nested array, or an array or object holding arrays or objects, is refused (22023).';
 
 -- Replaces {name} by the rule's threshold of that name as an SQL literal,
 -- only where the author wrote SQL (see rule_sql_split).  Called on SQL the
@@ -199,7 +208,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text) IS
-  'Replaces each {name} placeholder of a rule''s SQL (outside string literals, quoted identifiers and comments) by the threshold of that name as a literal (cleangov.rule_literal: always data, never SQL); an unset threshold raises 42704, an object 22023.';
+  'Replaces each {name} placeholder of a rule''s SQL (outside string literals, quoted identifiers and comments) by the threshold of that name as a literal (cleangov.rule_literal: always data, never SQL); an unset threshold raises 42704, a nested array or object 22023.';
 
 -- The eleven fields of a row rule's hit (in cleangov.hit's order) as SQL
 -- expressions over the row r of its shape, thresholds substituted.  Shared by

@@ -221,10 +221,11 @@ SELECT is((SELECT count(*) FROM cleangov.ocds_source), 1::bigint, 'one source re
 
 -- a library rule over the bound releases
 UPDATE cleangov.rule SET enabled = (rule_code = 'R030');
-SELECT is((SELECT status || ':' || hits FROM cleangov.run('R030')), 'ok:1', 'R030 runs over the bound releases, one hit');
-SELECT is((SELECT array_agg(a.subject_key) FROM cleangov.alert a WHERE a.rule_code = 'R030'), '{ocds-late}',
-          'R030 flags the process whose late bid won, not the one in time');
-SELECT is((SELECT a.value FROM cleangov.alert a WHERE a.rule_code = 'R030'), 24::float8, 'its value: 24 hours late');
+SELECT is((SELECT status || ':' || hits FROM cleangov.run('R030')), 'ok:2', 'R030 runs over the bound releases: the process and its tenderer');
+SELECT is((SELECT array_agg(a.subject_kind || ' ' || a.subject_key ORDER BY a.subject_kind) FROM cleangov.alert a WHERE a.rule_code = 'R030'),
+          '{"enterprise T9","tender ocds-late"}', 'R030 flags the process whose late bid won, not the one in time, and the late winner');
+SELECT is((SELECT (a.evidence ->> 'hours_late')::float8 FROM cleangov.alert a WHERE a.rule_code = 'R030' AND a.subject_kind = 'tender'), 24::float8,
+          'its evidence: 24 hours late');
 
 SELECT * FROM finish();
 ROLLBACK;

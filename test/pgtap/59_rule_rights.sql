@@ -4,7 +4,7 @@
 -- of a watched table needs nothing of cleangov; keys of any length are
 -- alerted on; deleting, unbinding and dropping never quarantine a rule.
 BEGIN;
-SELECT plan(52);
+SELECT plan(54);
 SET client_min_messages = error;
 
 -- rendering -----------------------------------------------------------------
@@ -20,7 +20,9 @@ SELECT is(cleangov.rule_literal($$"x'); DROP TABLE t; --"$$, 'a'), $$'x''); DROP
 SELECT is(cleangov.rule_literal($$"a\\b"$$, 'a'), $$E'a\\b'$$, 'a backslash is quoted');
 SELECT is(cleangov.rule_literal('[1, null, 2.5]', 'a'), $$ARRAY['1',NULL,'2.5']::numeric[]$$, 'numbers of an array are quoted one by one');
 SELECT is(cleangov.rule_literal($$["a'b", null]$$, 'a'), $$ARRAY['a''b',NULL]::text[]$$, 'strings of an array, NULL kept');
-SELECT throws_ok($$SELECT cleangov.rule_literal('{"x": 1}', 'a')$$, '22023', NULL, 'an object threshold is refused');
+SELECT is(cleangov.rule_literal($${"x": 1, "a'b": "c"}$$, 'a'), $$'{"x": 1, "a''b": "c"}'::jsonb$$, 'an object of scalars is one quoted jsonb literal');
+SELECT throws_ok($$SELECT cleangov.rule_literal('{"x": {"y": 1}}', 'a')$$, '22023', NULL, 'an object holding an object is refused');
+SELECT throws_ok($$SELECT cleangov.rule_literal('{"x": [1]}', 'a')$$, '22023', NULL, 'an object holding an array is refused');
 SELECT throws_ok($$SELECT cleangov.rule_literal('[[1]]', 'a')$$, '22023', NULL, 'a nested array is refused');
 SELECT throws_ok($$SELECT cleangov.rule_literal('[{"x": 1}]', 'a')$$, '22023', NULL, 'an array of objects is refused');
 

@@ -1,24 +1,57 @@
 -- R030: late bid won (逾期投标中标)
 --
--- A bid received after the submission deadline belongs to the supplier of an
--- active award (Cardinal R030).
+-- Cardinal's R030 (open-contracting/cardinal-rs docs/cli/indicators/R/030.md,
+-- commit 2897b2d0, and src/indicators/r030.rs, commit fef2157a): a
+-- contracting process is flagged when a valid bid (status valid; a NULL
+-- status counts as valid) was received after the submission deadline
+-- (tenderPeriod.endDate) and one of its tenderers (a joint bid's: its
+-- consortium members) is a supplier of an active award (NULL status counts
+-- as active; an award to a consortium: any of its members).  Those tenderers
+-- are flagged too.  Cardinal assumes the late bid is the winning one.  Left
+-- out: cancelled processes, method details in
+-- {exclude_procurement_method_details}.  Value: 1.0 per process and per
+-- tenderer, as Cardinal's; the hours late are the evidence.  "After" compares
+-- instants; Cardinal compares the date strings, the same when both are
+-- written alike (one offset, one precision).
 
 INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
  ('R030', 'late bid won', '逾期投标中标', 'procurement', 'bid rigging', 'tender',
-  '{}', 'red',
-  'A bid received after the submission deadline belongs to the supplier of an active award (Cardinal R030).');
+  '{"exclude_procurement_method_details": []}', 'red',
+  'A valid bid received after the submission deadline belongs to a supplier of an active award; the process and that tenderer are flagged (Cardinal R030).');
 
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R030',
   'set',
   $$
-SELECT DISTINCT ON (t.tender_id) t.tender_id AS subject_key, t.unit_code, '' AS period,
-       extract(epoch FROM b.submitted_at - t.period_end)::float8 / 3600 AS value, 0::float8 AS threshold,
-       jsonb_build_object('bidder_id', b.bidder_id, 'submitted_at', b.submitted_at, 'deadline', t.period_end) AS evidence
-  FROM cleangov_bound.tender t
-  JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.submitted_at > t.period_end
-  JOIN cleangov_bound.award a ON a.tender_id = t.tender_id AND a.supplier_id = b.bidder_id AND a.status IS DISTINCT FROM 'cancelled'
- WHERE t.status IS DISTINCT FROM 'cancelled'
- ORDER BY t.tender_id, b.submitted_at DESC, b.bidder_id$$,
+WITH t AS (
+  SELECT t.tender_id, t.unit_code, t.period_end
+    FROM cleangov_bound.tender t
+   WHERE t.status IS DISTINCT FROM 'cancelled' AND t.period_end IS NOT NULL
+     AND NOT coalesce(t.method_details = ANY ({exclude_procurement_method_details}), false)),
+late AS (
+  SELECT t.tender_id, t.unit_code, t.period_end, b.submitted_at,
+         CASE WHEN coalesce(b.tenderer_count, 1) > 1 THEN m.member_id ELSE b.bidder_id END AS tenderer_id
+    FROM t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.submitted_at > t.period_end
+    LEFT JOIN cleangov_bound.consortium_member m ON coalesce(b.tenderer_count, 1) > 1 AND m.of_kind = 'bid' AND m.of_id = b.bid_id
+   WHERE b.status IS NOT DISTINCT FROM 'valid' OR b.status IS NULL),
+won AS (
+  SELECT a.tender_id, CASE WHEN coalesce(a.supplier_count, 1) > 1 THEN m.member_id ELSE a.supplier_id END AS supplier_id
+    FROM cleangov_bound.award a
+    LEFT JOIN cleangov_bound.consortium_member m ON coalesce(a.supplier_count, 1) > 1 AND m.of_kind = 'award' AND m.of_id = a.award_id
+   WHERE a.status IS NOT DISTINCT FROM 'active' OR a.status IS NULL),
+f AS (
+  SELECT l.tender_id, l.unit_code, l.tenderer_id, max(l.submitted_at) AS submitted_at, min(l.period_end) AS deadline
+    FROM late l
+   WHERE l.tenderer_id IS NOT NULL
+     AND EXISTS (SELECT FROM won w WHERE w.tender_id = l.tender_id AND w.supplier_id = l.tenderer_id)
+   GROUP BY l.tender_id, l.unit_code, l.tenderer_id)
+SELECT 'tender' AS subject_kind, f.tender_id AS subject_key, f.unit_code, '' AS period, 1::float8 AS value, 1::float8 AS threshold,
+       jsonb_build_object('tenderers', jsonb_agg(f.tenderer_id ORDER BY f.tenderer_id), 'deadline', min(f.deadline),
+                          'submitted_at', max(f.submitted_at),
+                          'hours_late', round((extract(epoch FROM max(f.submitted_at) - min(f.deadline)) / 3600)::numeric, 2)) AS evidence
+  FROM f GROUP BY f.tender_id, f.unit_code
+UNION ALL
+SELECT 'enterprise', f.tenderer_id, NULL, '', 1, 1, jsonb_build_object('tenders', jsonb_agg(f.tender_id ORDER BY f.tender_id))
+  FROM f GROUP BY f.tenderer_id$$,
   '{bid.submitted_at,tender.period_end}'::text[],
-  '{"award.status": "every award counts as active", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'::jsonb);
+  '{"award.status": "every award counts as active", "bid.status": "every bid counts as valid", "bid.tenderer_count": "every bid has one tenderer (joint bids are read as their first tenderer)", "award.supplier_count": "every award has one supplier (consortium awards are read as their first supplier)", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit", "tender.method_details": "no tender is excluded by its method details"}'::jsonb);
