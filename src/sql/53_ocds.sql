@@ -82,13 +82,13 @@ COMMENT ON FUNCTION @extschema@.ocds_award_criteria(text) IS
   'An OCDS tender.awardCriteria code as the award_criteria code list has it: the deprecated OCDS 1.0 codes lowestCost as priceOnly, bestProposal and bestValueToGovernment as ratedCriteria; other codes unchanged.';
 
 -- The SELECT of one shape over the releases.  $R is replaced by the
--- releases with a string ocid, one jsonb column r (alias src).
+-- releases with a string ocid: src(r jsonb, ocid text).
 CREATE FUNCTION @extschema@.ocds_shape_sql(shape text)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE shape
   WHEN 'tender' THEN $q$
-SELECT src.r ->> 'ocid' AS tender_id,
+SELECT src.ocid AS tender_id,
        src.r #>> '{buyer,id}' AS buyer_id,
        src.r #>> '{tender,procurementMethod}' AS method,
        src.r #>> '{tender,mainProcurementCategory}' AS category,
@@ -104,8 +104,8 @@ SELECT src.r ->> 'ocid' AS tender_id,
        src.r #>> '{tender,value,currency}' AS currency
   FROM $R$q$
   WHEN 'bid' THEN $q$
-SELECT (src.r ->> 'ocid') || '/' || coalesce(b.e ->> 'id', b.n::text) AS bid_id,
-       src.r ->> 'ocid' AS tender_id,
+SELECT src.ocid || '/' || coalesce(b.e ->> 'id', b.n::text) AS bid_id,
+       src.ocid AS tender_id,
        @extschema@.ocds_array(b.e -> 'tenderers') -> 0 ->> 'id' AS bidder_id,
        @extschema@.ocds_amount(b.e -> 'value') AS amount,
        @extschema@.ocds_timestamp(b.e ->> 'date') AS submitted_at,
@@ -115,8 +115,8 @@ SELECT (src.r ->> 'ocid') || '/' || coalesce(b.e ->> 'id', b.n::text) AS bid_id,
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r #> '{bids,details}')) WITH ORDINALITY b(e, n)$q$
   WHEN 'award' THEN $q$
-SELECT (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text) AS award_id,
-       src.r ->> 'ocid' AS tender_id,
+SELECT src.ocid || '/' || coalesce(a.e ->> 'id', a.n::text) AS award_id,
+       src.ocid AS tender_id,
        @extschema@.ocds_array(a.e -> 'suppliers') -> 0 ->> 'id' AS supplier_id,
        @extschema@.ocds_amount(a.e -> 'value') AS amount,
        @extschema@.ocds_timestamp(a.e ->> 'date') AS awarded_at,
@@ -126,23 +126,23 @@ SELECT (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text) AS award_i
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r -> 'awards')) WITH ORDINALITY a(e, n)$q$
   WHEN 'contract' THEN $q$
-SELECT (src.r ->> 'ocid') || '/' || coalesce(c.e ->> 'id', c.n::text) AS contract_id,
+SELECT src.ocid || '/' || coalesce(c.e ->> 'id', c.n::text) AS contract_id,
        src.r #>> '{buyer,id}' AS buyer_id,
        (SELECT @extschema@.ocds_array(a.e -> 'suppliers') -> 0 ->> 'id'
           FROM pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r -> 'awards')) WITH ORDINALITY a(e, n)
          WHERE a.e ->> 'id' = c.e ->> 'awardID' ORDER BY a.n LIMIT 1) AS supplier_id,
        @extschema@.ocds_amount(c.e -> 'value') AS amount,
-       src.r ->> 'ocid' AS tender_id,
+       src.ocid AS tender_id,
        src.r #>> '{tender,procurementMethod}' AS method,
        src.r #>> '{tender,mainProcurementCategory}' AS category,
        @extschema@.ocds_timestamp(c.e ->> 'dateSigned') AS signed_at,
        c.e #>> '{value,currency}' AS currency,
-       (src.r ->> 'ocid') || '/' || (c.e ->> 'awardID') AS award_id
+       src.ocid || '/' || (c.e ->> 'awardID') AS award_id
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r -> 'contracts')) WITH ORDINALITY c(e, n)$q$
   WHEN 'item' THEN $q$
-SELECT (src.r ->> 'ocid') || '/' || coalesce(i.e ->> 'id', i.n::text) AS item_id,
-       src.r ->> 'ocid' AS tender_id,
+SELECT src.ocid || '/' || coalesce(i.e ->> 'id', i.n::text) AS item_id,
+       src.ocid AS tender_id,
        NULL::text AS award_id,
        i.e #>> '{classification,scheme}' AS scheme,
        i.e #>> '{classification,id}' AS class_id,
@@ -150,9 +150,9 @@ SELECT (src.r ->> 'ocid') || '/' || coalesce(i.e ->> 'id', i.n::text) AS item_id
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r #> '{tender,items}')) WITH ORDINALITY i(e, n)
 UNION ALL
-SELECT (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text) || '/' || coalesce(i.e ->> 'id', i.n::text),
-       src.r ->> 'ocid',
-       (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text),
+SELECT src.ocid || '/' || coalesce(a.e ->> 'id', a.n::text) || '/' || coalesce(i.e ->> 'id', i.n::text),
+       src.ocid,
+       src.ocid || '/' || coalesce(a.e ->> 'id', a.n::text),
        i.e #>> '{classification,scheme}',
        i.e #>> '{classification,id}',
        i.e ->> 'description'
@@ -161,20 +161,20 @@ SELECT (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text) || '/' || 
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(a.e -> 'items')) WITH ORDINALITY i(e, n)$q$
   WHEN 'consortium_member' THEN $q$
 SELECT 'bid'::text AS of_kind,
-       (src.r ->> 'ocid') || '/' || coalesce(b.e ->> 'id', b.n::text) AS of_id,
+       src.ocid || '/' || coalesce(b.e ->> 'id', b.n::text) AS of_id,
        t.e ->> 'id' AS member_id
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r #> '{bids,details}')) WITH ORDINALITY b(e, n)
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(b.e -> 'tenderers')) t(e)
  WHERE pg_catalog.jsonb_array_length(@extschema@.ocds_array(b.e -> 'tenderers')) > 1 AND t.e ->> 'id' IS NOT NULL
 UNION ALL
-SELECT 'award', (src.r ->> 'ocid') || '/' || coalesce(a.e ->> 'id', a.n::text), s.e ->> 'id'
+SELECT 'award', src.ocid || '/' || coalesce(a.e ->> 'id', a.n::text), s.e ->> 'id'
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r -> 'awards')) WITH ORDINALITY a(e, n)
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(a.e -> 'suppliers')) s(e)
  WHERE pg_catalog.jsonb_array_length(@extschema@.ocds_array(a.e -> 'suppliers')) > 1 AND s.e ->> 'id' IS NOT NULL$q$
   WHEN 'party' THEN $q$
-SELECT src.r ->> 'ocid' AS tender_id,
+SELECT src.ocid AS tender_id,
        p.e ->> 'id' AS party_id,
        (SELECT pg_catalog.string_agg(x.role #>> '{}', ',' ORDER BY x.k)
           FROM pg_catalog.jsonb_array_elements(@extschema@.ocds_array(p.e -> 'roles')) WITH ORDINALITY x(role, k)) AS roles,
@@ -203,22 +203,25 @@ SELECT DISTINCT ON (p.e ->> 'id')
   FROM $R
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(@extschema@.ocds_array(src.r -> 'parties')) p(e)
  WHERE p.e ->> 'id' IS NOT NULL
- ORDER BY p.e ->> 'id', src.r ->> 'ocid', p.e::text$q$
+ ORDER BY p.e ->> 'id', src.ocid, p.e::text$q$
 END;
 COMMENT ON FUNCTION @extschema@.ocds_shape_sql(text) IS
-  'Internal to bind_ocds(): the SELECT that reads OCDS compiled releases as one shape (tender, bid, award, contract, item, consortium_member, party, enterprise; NULL for another), over $R, the releases with a string ocid (a relation src with one jsonb column r). doc/ocds.md has the mapping.';
+  'Internal to bind_ocds(): the SELECT that reads OCDS compiled releases as one shape (tender, bid, award, contract, item, consortium_member, party, enterprise; NULL for another), over $R, the releases with a string ocid (a relation src with the jsonb column r and the text column ocid). doc/ocds.md has the mapping.';
 
--- The releases of a source with a string ocid, as the relation src(r) the
--- shape queries read.
+-- The releases of a source with a string ocid, as the relation src(r, ocid)
+-- the shape queries read.  (The test is written as "ocid IS NOT NULL" so that
+-- the planner estimates nearly every row to pass, as nearly every row does:
+-- an equality on an expression is estimated at 0.5 %, and the joins of the
+-- shapes became nested loops rescanning the table.)
 -- stable because it reads the catalog
 CREATE FUNCTION @extschema@.ocds_releases_sql(source regclass, data_column name)
 RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-RETURN format('(SELECT s.%1$I AS r FROM %2$s s WHERE pg_catalog.jsonb_typeof(s.%1$I -> ''ocid'') = ''string'') src',
+RETURN format('(SELECT x.r, x.ocid FROM (SELECT s.%1$I AS r, CASE WHEN pg_catalog.jsonb_typeof(s.%1$I -> ''ocid'') = ''string'' THEN s.%1$I ->> ''ocid'' END AS ocid FROM %2$s s) x WHERE x.ocid IS NOT NULL) src',
               data_column, source);
 COMMENT ON FUNCTION @extschema@.ocds_releases_sql(regclass, name) IS
-  'Internal to bind_ocds(): the FROM item src(r) of the releases of a source that have a string ocid (the others are left out, and reported by ocds_problems()), the column and table quoted. Stable because it reads the catalog.';
+  'Internal to bind_ocds(): the FROM item src(r, ocid) of the releases of a source that have a string ocid (the others are left out, and reported by ocds_problems()), the column and table quoted. Stable because it reads the catalog.';
 
 -- The jsonb column of a source, checked: 42703 if it has none of that name,
 -- 42804 if it is not jsonb, 42501 if the caller may not read the table.
@@ -266,8 +269,8 @@ AS $$
 BEGIN
   PERFORM @extschema@.ocds_check_source(source, data_column);
   RETURN QUERY EXECUTE format($q$
-    WITH rel AS (SELECT s.%I AS r FROM %s s),
-    ok AS (SELECT rel.r FROM rel WHERE pg_catalog.jsonb_typeof(rel.r -> 'ocid') = 'string')
+    WITH rel AS NOT MATERIALIZED (SELECT s.%I AS r FROM %s s),
+    ok AS NOT MATERIALIZED (SELECT rel.r FROM rel WHERE pg_catalog.jsonb_typeof(rel.r -> 'ocid') = 'string')
     SELECT 'no ocid'::text, NULL::text, count(*), min(left(rel.r::text, 200))
       FROM rel WHERE rel.r -> 'ocid' IS NULL OR pg_catalog.jsonb_typeof(rel.r -> 'ocid') = 'null'
     HAVING count(*) > 0
@@ -428,3 +431,115 @@ COMMENT ON FUNCTION @extschema@.refresh_ocds(regclass) IS
 
 GRANT EXECUTE ON FUNCTION @extschema@.bind_ocds(regclass, name, boolean), @extschema@.refresh_ocds(regclass) TO cleangov_admin;
 GRANT SELECT ON @extschema@.ocds_source TO cleangov_admin, cleangov_analyst;
+
+-- Coverage, as Cardinal's `coverage` command counts it: how many releases
+-- have each field the indicators read (non-empty: not null, "", [] or {}),
+-- and per indicator how many have every field it needs.  The fields are
+-- data (cleangov.ocds_field), named by Cardinal's paths (/tender/items[]/id).
+CREATE TABLE @extschema@.ocds_field (
+  path        text PRIMARY KEY,
+  query       jsonpath NOT NULL,
+  rules       text[] NOT NULL,
+  read_as     text NOT NULL
+);
+COMMENT ON TABLE @extschema@.ocds_field IS
+  'The OCDS fields the Cardinal indicators read, by Cardinal''s path (/bids/details[]/value/amount; "a or b": either), with the SQL/JSON path (lax) whose non-empty values are counted, the R codes that need the field, and the shape column bind_ocds() reads it as. cleangov.ocds_coverage() counts them.';
+
+-- (a value is non-empty when it is a number, a boolean or a string other
+-- than ""; the filter is added to every path but the one that has its own)
+INSERT INTO @extschema@.ocds_field (path, query, rules, read_as)
+SELECT v.path, CASE WHEN v.leaf THEN (v.q || ' ? (@.type() == "number" || @.type() == "boolean" || (@.type() == "string" && @ != ""))')
+                    ELSE v.q END::jsonpath, v.rules::text[], v.read_as
+  FROM (VALUES
+ ('/ocid', '$.ocid', true, '{}', 'tender.tender_id (every shape''s process key)'),
+ ('/buyer/id', '$.buyer.id', true, '{R038,R055}', 'tender.buyer_id, contract.buyer_id'),
+ ('/tender/procuringEntity/id', '$.tender.procuringEntity.id', true, '{}', 'tender.procuring_entity_id'),
+ ('/tender/procurementMethod', '$.tender.procurementMethod', true, '{R018,R055}', 'tender.method, contract.method'),
+ ('/tender/procurementMethodDetails', '$.tender.procurementMethodDetails', true, '{}', 'tender.method_details'),
+ ('/tender/numberOfTenderers', '$.tender.numberOfTenderers', true, '{R018}', 'tender.number_of_tenderers'),
+ ('/tender/awardCriteria', '$.tender.awardCriteria', true, '{R036}', 'tender.award_criteria'),
+ ('/tender/tenderPeriod/startDate', '$.tender.tenderPeriod.startDate', true, '{R003}', 'tender.period_start'),
+ ('/tender/tenderPeriod/endDate', '$.tender.tenderPeriod.endDate', true, '{R003,R030}', 'tender.period_end'),
+ ('/tender/items[]/classification/id', '$.tender.items[*].classification.id', true, '{}', 'item.class_id (award_id NULL), tender.item_class (the first)'),
+ ('/bids/details[]/status', '$.bids.details[*].status', true, '{R024,R025,R035,R036,R038,R058}', 'bid.status'),
+ ('/bids/details[]/date', '$.bids.details[*].date', true, '{R030}', 'bid.submitted_at'),
+ ('/bids/details[]/value/amount', '$.bids.details[*].value.amount', true, '{R024,R028,R036,R058}', 'bid.amount'),
+ ('/bids/details[]/tenderers[]/id', '$.bids.details[*].tenderers[*].id', true, '{R024,R025,R028,R030,R035,R038,R044,R058}', 'bid.bidder_id (the first), consortium_member.member_id'),
+ ('/awards[]/status', '$.awards[*].status', true, '{R024,R025,R030,R035,R036,R048,R058}', 'award.status'),
+ ('/awards[]/suppliers[]/id', '$.awards[*].suppliers[*].id', true, '{R024,R025,R030,R035,R048,R055,R058}', 'award.supplier_id (the first), consortium_member.member_id, contract.supplier_id'),
+ ('/awards[]/items[]/classification/id', '$.awards[*].items[*].classification.id', true, '{R048}', 'item.class_id (award_id set)'),
+ ('/contracts[]/awardID', '$.contracts[*].awardID', true, '{R055}', 'contract.award_id'),
+ ('/contracts[]/value/amount', '$.contracts[*].value.amount', true, '{R055}', 'contract.amount'),
+ ('/parties[]/id', '$.parties[*].id', true, '{R044}', 'party.party_id, enterprise.enterprise_id'),
+ ('/parties[]/address/streetAddress or /parties[]/contactPoint/', '$.parties[*] ? (exists (@.address.streetAddress ? (@.type() == "string" && @ != "")) || exists (@.contactPoint.* ? (@.type() == "number" || (@.type() == "string" && @ != ""))))', false, '{R044}', 'party.street_address, contact_name, email, telephone, fax_number, url')) v(path, q, leaf, rules, read_as);
+
+-- stable because it reads the data; parallel restricted because it runs dynamic SQL
+CREATE FUNCTION @extschema@.ocds_coverage(source regclass, data_column name DEFAULT 'data')
+RETURNS TABLE (kind text, name text, related text[], releases bigint, occurrences bigint, total bigint, share numeric)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  paths text[];
+  queries jsonpath[];
+  codes text[];
+  cols text;
+  aggs text;
+  n_rows bigint;
+  v bigint[];
+BEGIN
+  PERFORM @extschema@.ocds_check_source(source, data_column);
+  SELECT array_agg(f.path ORDER BY f.path), array_agg(f.query ORDER BY f.path) INTO paths, queries FROM @extschema@.ocds_field f;
+  SELECT array_agg(DISTINCT u.c ORDER BY u.c) INTO codes FROM @extschema@.ocds_field f CROSS JOIN unnest(f.rules) u(c);
+  IF paths IS NULL THEN
+    RETURN;
+  END IF;
+  -- per release, the number of non-empty values of each field (n1, n2, ...);
+  -- then one aggregate over them: a single scan, flat memory (OFFSET 0 keeps
+  -- the subquery from being pulled up, which would evaluate the paths once
+  -- per reference to n instead of once per row)
+  cols := (SELECT string_agg(format(
+             'pg_catalog.jsonb_array_length(pg_catalog.jsonb_path_query_array(s.r, ($1)[%s] , ''{}'', true))', g.k), ', ' ORDER BY g.k)
+             FROM generate_subscripts(paths, 1) g(k));
+  aggs := (SELECT string_agg(format('count(*) FILTER (WHERE (x.n)[%1$s] > 0), coalesce(sum((x.n)[%1$s]), 0)', g.k), ', ' ORDER BY g.k)
+             FROM generate_subscripts(paths, 1) g(k))
+       || coalesce(', ' || (SELECT string_agg(format('count(*) FILTER (WHERE %s)',
+                     (SELECT string_agg(format('(x.n)[%s] > 0', array_position(paths, f.path)), ' AND ' ORDER BY f.path)
+                        FROM @extschema@.ocds_field f WHERE u.c = ANY (f.rules))), ', ' ORDER BY u.c)
+                              FROM unnest(codes) u(c)), '');
+  EXECUTE format('SELECT count(*) AS total, ARRAY[%s]::bigint[] AS v FROM (SELECT ARRAY[%s] AS n FROM (SELECT s0.%I AS r FROM %s s0) s OFFSET 0) x',
+                 aggs, cols, data_column, source)
+     INTO n_rows, v USING queries;
+  FOR i IN 1 .. array_length(paths, 1) LOOP
+    kind := 'field'; name := paths[i];
+    related := (SELECT f.rules FROM @extschema@.ocds_field f WHERE f.path = paths[i]);
+    releases := v[2 * i - 1]; occurrences := v[2 * i]; total := n_rows;
+    share := CASE WHEN n_rows > 0 THEN round(releases::numeric / n_rows, 4) END;
+    RETURN NEXT;
+  END LOOP;
+  FOR i IN 1 .. coalesce(array_length(codes, 1), 0) LOOP
+    kind := 'indicator'; name := codes[i];
+    related := (SELECT array_agg(f.path ORDER BY f.path) FROM @extschema@.ocds_field f WHERE codes[i] = ANY (f.rules));
+    releases := v[2 * array_length(paths, 1) + i]; occurrences := NULL; total := n_rows;
+    share := CASE WHEN n_rows > 0 THEN round(releases::numeric / n_rows, 4) END;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.ocds_coverage(regclass, name) IS
+  'Coverage of a table of OCDS releases, like Cardinal''s coverage command, in one scan: for each field of cleangov.ocds_field (kind field: related = the R codes needing it) the number of releases where it is non-empty (not null, "", [] or {}), the number of its non-empty values (occurrences, as Cardinal counts them) and the share of the rows; for each R indicator (kind indicator: related = its fields) the number and share of releases having all of its fields. Reads the table with the caller''s rights. Stable because it reads the data; parallel restricted because it runs dynamic SQL.';
+
+-- The binding profile shows the coverage of the OCDS table whose relations
+-- are bound, one row per indicator (aspect coverage).
+CREATE OR REPLACE VIEW @extschema@.binding_profile WITH (security_invoker = true) AS
+SELECT p.* FROM @extschema@.binding b CROSS JOIN LATERAL @extschema@.check_binding(b.shape) p
+UNION ALL
+SELECT 'tender', 'coverage', c.name, format('%s of releases have every field it reads', round(c.share * 100, 1) || '%'),
+       c.releases, c.related, format('OCDS %s (column %s): %s of %s releases', o.source, o.data_column::text, c.releases, c.total) COLLATE "default"
+  FROM @extschema@.ocds_source o CROSS JOIN LATERAL @extschema@.ocds_coverage(o.source, o.data_column) c
+ WHERE c.kind = 'indicator'
+   AND EXISTS (SELECT FROM @extschema@.binding b WHERE b.shape = 'tender' AND b.source = ANY (o.relations));
+COMMENT ON VIEW @extschema@.binding_profile IS
+  'cleangov.check_binding() over every binding: where the data and the rules disagree (codes outside the lists, keys not unique, dates read as times, absent columns and the rules they stop or degrade, broken bindings); and, when the shapes are bound by bind_ocds(), the coverage of its table per R indicator (aspect coverage: the share of releases having every field the indicator reads, cleangov.ocds_coverage()). Reads the bound data with the reader''s rights.';
+
+GRANT SELECT ON @extschema@.ocds_field TO cleangov_admin, cleangov_analyst, cleangov_inspector;

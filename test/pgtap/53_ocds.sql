@@ -5,7 +5,7 @@
 -- materialize and refresh; errors with their SQLSTATEs; and a library rule
 -- (R030) firing on a case planted in the releases.
 BEGIN;
-SELECT plan(34);
+SELECT plan(40);
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
@@ -163,6 +163,31 @@ SELECT results_eq($$SELECT problem, ocid, rows, example FROM cleangov.ocds_probl
            ('not compiled', 'ocds-rel', 1, '["tender"]'),
            ('ocid not a string', NULL, 1, '7')$$,
   'ocds_problems: non-numeric amounts and bad dates per release, duplicate ocids, rows without ocid, non-compiled releases, a numeric ocid');
+
+-- coverage, one scan: per field the releases having it and its values; per
+-- indicator the releases having all its fields (11 rows in all)
+CREATE TEMP TABLE cov AS SELECT * FROM cleangov.ocds_coverage('"o""; DROP TABLE x; --"."rel''s ""r"" ; --"', 'da ta"');
+SELECT results_eq($$SELECT name, releases, occurrences, total, share FROM cov WHERE kind = 'field'
+                     AND name IN ('/ocid', '/bids/details[]/tenderers[]/id', '/bids/details[]/value/amount', '/awards[]/suppliers[]/id',
+                                  '/parties[]/address/streetAddress or /parties[]/contactPoint/', '/tender/tenderPeriod/endDate')
+                   ORDER BY name COLLATE "C"$$,
+  $$VALUES ('/awards[]/suppliers[]/id', 4::bigint, 6::bigint, 11::bigint, 0.3636::numeric),
+           ('/bids/details[]/tenderers[]/id', 3, 6, 11, 0.2727),
+           ('/bids/details[]/value/amount', 3, 5, 11, 0.2727),
+           ('/ocid', 8, 8, 11, 0.7273),
+           ('/parties[]/address/streetAddress or /parties[]/contactPoint/', 1, 2, 11, 0.0909),
+           ('/tender/tenderPeriod/endDate', 3, 3, 11, 0.2727)$$,
+  'ocds_coverage per field: releases with a non-empty value (a string amount counts: it is there), the values, the share of the rows');
+SELECT results_eq($$SELECT name, releases, share FROM cov WHERE kind = 'indicator' AND name IN ('R003', 'R028', 'R030', 'R044') ORDER BY name$$,
+  $$VALUES ('R003', 1::bigint, 0.0909::numeric), ('R028', 3, 0.2727), ('R030', 3, 0.2727), ('R044', 1, 0.0909)$$,
+  'ocds_coverage per indicator: the releases having every field it reads');
+SELECT is((SELECT array_agg(name ORDER BY name) FROM cov WHERE kind = 'indicator'),
+          '{R003,R018,R024,R025,R028,R030,R035,R036,R038,R044,R048,R055,R058}', 'coverage of the 13 R indicators');
+SELECT is((SELECT related FROM cov WHERE kind = 'indicator' AND name = 'R003'),
+          '{/tender/tenderPeriod/endDate,/tender/tenderPeriod/startDate}', 'an indicator''s fields');
+SELECT is((SELECT rows FROM cleangov.binding_profile WHERE aspect = 'coverage' AND column_name = 'R028'), 3::bigint,
+          'the binding profile shows the coverage per indicator');
+SELECT throws_ok($$SELECT cleangov.ocds_coverage('"o""; DROP TABLE x; --"."rel''s ""r"" ; --"', 'txt')$$, '42804', NULL, 'ocds_coverage refuses a text column (42804)');
 
 -- errors
 SELECT throws_ok($$SELECT cleangov.bind_ocds('"o""; DROP TABLE x; --"."rel''s ""r"" ; --"', 'txt')$$, '42804', NULL, 'a text column is refused (42804)');
