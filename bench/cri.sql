@@ -36,16 +36,7 @@ SELECT cleangov.bind('award', 'b.award') \gset
 SELECT cleangov.bind('contract', 'b.contract') \gset
 SELECT cleangov.bind('party', 'b.party', '{"tender_id": "tender_id", "party_id": "party_id"}') \gset
 
-CREATE FUNCTION pg_temp.best_ms(q text, reps int DEFAULT 3) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; best float8 := 'Infinity'; i int;
-BEGIN
-  FOR i IN 1..reps LOOP
-    t0 := clock_timestamp();
-    EXECUTE q;
-    best := least(best, extract(epoch FROM clock_timestamp() - t0) * 1000);
-  END LOOP;
-  RETURN best;
-END $$;
+\ir best_ms.sql
 
 \echo timing (best of 3, milliseconds) ...
 CREATE TEMP TABLE result AS
