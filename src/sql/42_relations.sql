@@ -58,7 +58,7 @@ COMMENT ON FUNCTION @extschema@.require_columns(regclass, text, text[]) IS
   'Raises 42703 naming the columns of a canonical shape that a relation lacks (used by the relationship functions on their arguments). Stable because it reads the catalog.';
 
 -- The column, if the relation has it, else the fallback expression.  On a
--- rule's probe stand-in (a temporary view cleangov_probe_<shape>, see
+-- rule's probe stand-in (a view cleangov_bound.cleangov_probe_<shape>, see
 -- rule_columns_read) a missing column is an error naming it, so that the
 -- probe learns which optional columns these functions read.
 -- stable because it reads the catalog
@@ -74,7 +74,7 @@ BEGIN
   IF found IS NOT NULL THEN
     RETURN coalesce(quote_ident(qualifier) || '.', '') || quote_ident(found);
   END IF;
-  IF EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND c.relnamespace = pg_my_temp_schema()
+  IF EXISTS (SELECT FROM pg_class c WHERE c.oid = rel AND c.relnamespace = 'cleangov_bound'::regnamespace
                                       AND c.relname LIKE 'cleangov\_probe\_%') THEN
     RAISE EXCEPTION 'column %.% does not exist', rel, quote_ident(col) USING ERRCODE = 'undefined_column';
   END IF;

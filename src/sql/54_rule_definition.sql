@@ -316,7 +316,14 @@ BEGIN
       @extschema@.rule_render(d.query, r.thresholds, d.rule_code));
   END IF;
 
-  out_sql := format('SELECT * FROM (%s) h WHERE h.subject_key IS NOT NULL AND %s',
+  -- The rule's own query is fenced off (a MATERIALIZED CTE, planned and run
+  -- on its own) before the exemptions are applied to its hits: the
+  -- exemption check reads cleangov.rule_exemption, and on Citus a
+  -- correlated subquery joining a coordinator-local table to a distributed
+  -- one is refused, while a fenced query over distributed tables runs on the
+  -- workers and its hits are checked on the coordinator (doc/citus.md).
+  -- On one node it costs a tuplestore of the hits, which are few.
+  out_sql := format('WITH cleangov_hits AS MATERIALIZED (%s) SELECT * FROM cleangov_hits h WHERE h.subject_key IS NOT NULL AND %s',
                     inner_sql, @extschema@.rule_exemption_sql(d));
   -- Streak: only periods closing a run of at least streak_min consecutive
   -- breaches of the same subject count (gaps and islands on the period's
@@ -417,10 +424,14 @@ COMMENT ON FUNCTION @extschema@.shape_stand_in(text, text[], text) IS
 -- reads (42703), which is given back, until it plans.  A rule that hands a
 -- bound view to a function by name (the relationship rules'
 -- 'cleangov_bound.person') is run over stand-in views
--- (pg_temp.cleangov_probe_<shape>, one row of NULLs each) instead of
+-- (cleangov_bound.cleangov_probe_<shape>, one row of NULLs each) instead of
 -- planned, so that the function's own SQL is probed too (column_or raises
 -- 42703 on a probe stand-in instead of falling back).
 -- Called by rule_definition_check inside its rolled-back subtransaction.
+-- The views are ordinary views, not temporary ones: a transaction that
+-- touched a temporary object cannot be prepared, and on Citus CREATE
+-- EXTENSION runs the shipped rules' checks on every worker inside a
+-- two-phase commit (doc/citus.md).
 CREATE FUNCTION @extschema@.rule_columns_read(d @extschema@.rule_definition, shapes text[])
 RETURNS text[]
 LANGUAGE plpgsql
@@ -452,7 +463,7 @@ BEGIN
     SET LOCAL enable_mergejoin = off;
     SET LOCAL join_collapse_limit = 1;
     FOREACH sh IN ARRAY shapes LOOP
-      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+      EXECUTE format('CREATE VIEW cleangov_bound.%I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
     END LOOP;
   END IF;
   FOREACH sh IN ARRAY shapes LOOP
@@ -466,9 +477,9 @@ BEGIN
     CONTINUE WHEN missing = '{}';
     LOOP
       IF run_it THEN
-        EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
-        EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, missing, ' OFFSET 0'));
-        probe := 'SELECT count(*) FROM (' || regexp_replace(tpl, 'cleangov_bound\.(\w+)', 'pg_temp.cleangov_probe_\1', 'g') || ') cleangov_probe';
+        EXECUTE format('DROP VIEW cleangov_bound.%I', 'cleangov_probe_' || sh);
+        EXECUTE format('CREATE VIEW cleangov_bound.%I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, missing, ' OFFSET 0'));
+        probe := 'SELECT count(*) FROM (' || regexp_replace(tpl, 'cleangov_bound\.(\w+)', 'cleangov_bound.cleangov_probe_\1', 'g') || ') cleangov_probe';
       ELSE
         probe := tpl;
         FOREACH s2 IN ARRAY shapes LOOP
@@ -499,15 +510,15 @@ BEGIN
       END;
     END LOOP;
     IF run_it THEN
-      EXECUTE format('DROP VIEW pg_temp.%I', 'cleangov_probe_' || sh);
-      EXECUTE format('CREATE TEMP VIEW %I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
+      EXECUTE format('DROP VIEW cleangov_bound.%I', 'cleangov_probe_' || sh);
+      EXECUTE format('CREATE VIEW cleangov_bound.%I AS %s', 'cleangov_probe_' || sh, @extschema@.shape_stand_in(sh, '{}', ' OFFSET 0'));
     END IF;
   END LOOP;
   RETURN ARRAY(SELECT DISTINCT f FROM unnest(found) f ORDER BY f);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[]) IS
-  'Internal to rule_definition_check: the optional shape columns (shape.column) the rule reads, found by planning it over empty stand-ins that lack them (or, for a rule passing a bound view to a function, running it over stand-in views); creates temporary views, so call it only inside a subtransaction that is rolled back. Volatile because it creates views; parallel unsafe because it writes the catalog.';
+  'Internal to rule_definition_check: the optional shape columns (shape.column) the rule reads, found by planning it over empty stand-ins that lack them (or, for a rule passing a bound view to a function, running it over stand-in views); creates views in cleangov_bound (ordinary ones, so that the transaction can be prepared: Citus installs in two-phase commits), so call it only inside a subtransaction that is rolled back. Volatile because it creates views; parallel unsafe because it writes the catalog.';
 
 -- A rule's needs and degrades must name optional shape columns it reads.
 -- stable because it reads the catalog tables
@@ -615,6 +626,14 @@ BEGIN
   NEW.reads := ARRAY(SELECT s FROM unnest(shapes) s ORDER BY s);
 
   BEGIN
+    -- The views made here are rolled back with the subtransaction.  They
+    -- are ordinary views (a transaction that touched a temporary object
+    -- cannot be prepared, and Citus installs in two-phase commits), and on
+    -- Citus they stay on this node (no DDL propagation: nothing to undo on
+    -- the workers).
+    IF current_setting('citus.enable_ddl_propagation', true) IS NOT NULL THEN
+      PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
+    END IF;
     -- Stand-in views for unbound shapes, so that a rule can be written
     -- before (or without) the user's tables being bound.
     FOREACH sh IN ARRAY shapes LOOP
@@ -625,12 +644,12 @@ BEGIN
       END IF;
     END LOOP;
     IF NEW.kind = 'set' THEN
-      EXECUTE 'CREATE TEMP VIEW cleangov_rule_check AS ' || @extschema@.rule_render(NEW.query, th, NEW.rule_code);
+      EXECUTE 'CREATE VIEW cleangov_bound.cleangov_rule_check AS ' || @extschema@.rule_render(NEW.query, th, NEW.rule_code);
       cols := '{}';
       FOR col IN SELECT a.attname::text AS name, a.atttypid::regtype AS type,
                         (SELECT t.typcategory FROM pg_type t WHERE t.oid = a.atttypid) AS cat
                    FROM pg_attribute a
-                  WHERE a.attrelid = 'pg_temp.cleangov_rule_check'::regclass AND a.attnum > 0 LOOP
+                  WHERE a.attrelid = 'cleangov_bound.cleangov_rule_check'::regclass AND a.attnum > 0 LOOP
         cols := cols || col.name;
         SELECT * INTO want FROM (VALUES
           ('subject_key', 'S', 'text'), ('unit_code', 'S', 'text'), ('period', 'S', 'text'),

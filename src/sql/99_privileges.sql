@@ -31,7 +31,7 @@ $$;
 -- Who may handle an alert: any cleangov role may ask about itself.
 GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
--- volatile (it creates temporary views), called by rule_definition_check with
+-- volatile (it creates views in cleangov_bound), called by rule_definition_check with
 -- the writer's rights inside the check's rolled-back subtransaction
 GRANT EXECUTE ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[])
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;

@@ -14,16 +14,13 @@ INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades
   'ENF_DISCRETION_OUTLIER',
   'set',
   $$
-WITH m AS (
-  SELECT p.violation_type, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY p.amount) AS med
-    FROM cleangov_bound.penalty p GROUP BY p.violation_type HAVING count(*) >= {min_peers}),
--- MATERIALIZED: inlined, the MAD subquery would run once per penalty (a scan
--- of the violation type's penalties for every penalty: 645 s at 100,000).
-d AS MATERIALIZED (
-  SELECT m.violation_type, m.n, m.med,
-         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(p.amount - m.med)) FROM cleangov_bound.penalty p
-           WHERE p.violation_type = m.violation_type) AS mad
-    FROM m)
+-- One aggregate pass per violation type: cleangov's median and mad are
+-- percentile_cont(0.5) of the amounts and of their distances to the median
+-- (doc/robust.md), and unlike a correlated percentile_cont subquery they
+-- are pushed down to the workers on Citus (doc/citus.md).
+WITH d AS (
+  SELECT p.violation_type, count(*) AS n, @extschema@.median(p.amount::float8) AS med, @extschema@.mad(p.amount::float8) AS mad
+    FROM cleangov_bound.penalty p GROUP BY p.violation_type HAVING count(*) >= {min_peers})
 SELECT p.penalty_id AS subject_key, p.unit_code, '' AS period,
        (0.6745 * (p.amount - d.med) / d.mad)::float8 AS value, {z}::float8 AS threshold,
        jsonb_build_object('violation_type', p.violation_type, 'amount', p.amount, 'median', @extschema@.round_sig(d.med),
