@@ -13,7 +13,15 @@ source "$(dirname "$0")/lib.sh"
 
 CITUS_VERSION=13.2.2
 CITUS_SHA256=dd2453caec20a830e5e63f1def5c5a98cb6f57ae510407cdcd800916fcdab430
-tarball=${CLEANGOV_CITUS_TARBALL:-$CLEANGOV_ROOT/../shared/vendor/citus-$CITUS_VERSION.tar.gz}
+# The vendored source: beside the checkout (../shared/vendor), or where this
+# workplace keeps it (/work/shared/vendor) for a clone made elsewhere.
+tarball=${CLEANGOV_CITUS_TARBALL:-}
+if [ -z "$tarball" ]; then
+	for d in "$CLEANGOV_ROOT/../shared/vendor" /work/shared/vendor; do
+		[ -f "$d/citus-$CITUS_VERSION.tar.gz" ] && { tarball=$d/citus-$CITUS_VERSION.tar.gz; break; }
+	done
+	tarball=${tarball:-$CLEANGOV_ROOT/../shared/vendor/citus-$CITUS_VERSION.tar.gz}
+fi
 cache=${CLEANGOV_CITUS_CACHE:-/var/cache/cleangov/citus}
 src=$cache/citus-$CITUS_VERSION-pg$PG_MAJOR
 
