@@ -77,10 +77,19 @@ cpsql() {
 }
 
 citus_cluster_stop() {
-	local name
-	for name in "${CITUS_NODES[@]}"; do
-		"${CITUS_AS[@]}" $PGBIN/pg_ctl -D "$CITUS_DIR/$name" -m immediate -w stop >/dev/null 2>&1 || true
+	local pid
+	# every node with a running server, also those a test started itself
+	for pid in "$CITUS_DIR"/*/postmaster.pid; do
+		[ -e "$pid" ] || continue
+		"${CITUS_AS[@]}" $PGBIN/pg_ctl -D "$(dirname "$pid")" -m immediate -w stop >/dev/null 2>&1 || true
 	done
 	CITUS_NODES=()
 	[ -n "${CITUS_KEEP:-}" ] || rm -rf "$CITUS_DIR"
 }
+
+# Sourced by a test of the suite (run.sh exported CITUS_DIR): the same
+# cluster, the same way of running its servers.
+if [ -n "${CITUS_DIR:-}" ] && [ -z "${CITUS_AS+x}" ]; then
+	CITUS_BASE_PORT=${CITUS_BASE_PORT:-${CLEANGOV_CITUS_PORT:-57640}}
+	if [ "$(id -u)" = 0 ]; then CITUS_AS=(runuser -u postgres --); else CITUS_AS=(); fi
+fi
