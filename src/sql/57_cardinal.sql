@@ -94,6 +94,10 @@ CREATE FUNCTION @extschema@.cardinal_processes(
   RETURNS TABLE (tender_id text, unit_code text, method text, method_details text, buyer_id text,
                  awards_final boolean, active_awards bigint, active_supplier text)
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+  -- one row per contracting process: the planner's default guess (1,000),
+  -- cut further by the rules' filters, made it join the bids by nested loops,
+  -- one scan of the bids per process (R025: 81.6 s at 10,000 demo tenders)
+  ROWS 100000
   SET search_path = pg_catalog, pg_temp
   AS $$
 BEGIN
@@ -131,6 +135,7 @@ CREATE FUNCTION @extschema@.cardinal_price_gaps(
   RETURNS TABLE (tender_id text, unit_code text, method text, main_currency text, winner text, winning_bid numeric,
                  second_bidder text, second_bid numeric, difference float8)
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+  ROWS 100000
   SET search_path = pg_catalog, pg_temp
   -- Every join below is an equi-join of materialized CTEs whose row counts
   -- the planner underestimates (filters on coalesced columns of bound views:

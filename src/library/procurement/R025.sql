@@ -51,7 +51,8 @@ r AS (
   SELECT v.bidder_id, count(*) AS bids, count(*) FILTER (WHERE v.won) AS wins,
          (count(*) FILTER (WHERE v.won))::float8 / count(*) AS ratio
     FROM v GROUP BY v.bidder_id),
-q AS (
+-- MATERIALIZED: computed once, not once per row it is joined to
+q AS MATERIALIZED (
   SELECT @extschema@.quantile_of(@extschema@.collect(r.bids::float8), {percentile}::float8 / 100, 8) AS top,
          @extschema@.quantile_of(@extschema@.collect(r.ratio), 0.25, 8) AS q1,
          @extschema@.quantile_of(@extschema@.collect(r.ratio), 0.75, 8) AS q3

@@ -45,7 +45,8 @@ p AS (
   SELECT ai.supplier_id, count(DISTINCT ai.class) AS variety, count(DISTINCT ai.tender_id) AS processes
     FROM ai GROUP BY ai.supplier_id),
 pop AS (SELECT p.* FROM p WHERE p.processes >= {minimum_contracting_processes}),
-q AS (
+-- MATERIALIZED: computed once, not once per row it is joined to
+q AS MATERIALIZED (
   SELECT @extschema@.quantile_of(@extschema@.collect(pop.variety::float8), 0.25, 8) AS q1,
          @extschema@.quantile_of(@extschema@.collect(pop.variety::float8), 0.75, 8) AS q3
     FROM pop),
