@@ -88,10 +88,16 @@ COMMENT ON FUNCTION @extschema@.binding_rows_sql(@extschema@.binding, regclass) 
   'Internal to the watch triggers: the rows of a binding''s shape that a statement on table t reaches (t the source: its new rows; a lookup: the source rows joined to them; a base table of a bound view: the view rows its reach columns match), as a subquery over the transition table cleangov_new read through the binding''s select list. Stable because it reads the binding.';
 
 -- volatile because it replaces the generated trigger functions
+-- On a Citus coordinator the generated functions stay there (Citus would
+-- propagate them to the workers, which never run them, and refuses to once
+-- the transaction ran a parallel command on a distributed table: a drain of
+-- an outbox that quarantines a rule): citus.enable_ddl_propagation is off
+-- while rewatch() runs (a placeholder setting without Citus).
 CREATE FUNCTION @extschema@.rewatch(source regclass)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET citus.enable_ddl_propagation = off
 AS $$
 DECLARE
   fn text;
@@ -311,7 +317,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   citus text := @extschema@.citus_table_kind(source);
-  mode text;
 BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = source) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', source
@@ -335,17 +340,9 @@ BEGIN
   END IF;
   INSERT INTO @extschema@.watched (source, function) VALUES (source, 'watch_' || source::oid);
   IF citus = 'hash' THEN
-    -- one connection per worker: the generated functions that rewatch()
-    -- creates are propagated to the workers, which Citus refuses after a
-    -- parallel command on a distributed table in the same transaction
-    mode := current_setting('citus.multi_shard_modify_mode', true);
-    PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
     PERFORM @extschema@.outbox_open(source);
   END IF;
   PERFORM @extschema@.rewatch(source);
-  IF citus = 'hash' THEN
-    PERFORM set_config('citus.multi_shard_modify_mode', mode, true);
-  END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch(regclass) IS
