@@ -299,21 +299,23 @@ COMMENT ON FUNCTION @extschema@.drain_outbox(regclass, int) IS
 -- A drain loop for pg_cron, whose jobs start at most once a minute
 -- (pg_cron 1.4; second intervals come with 1.5): drains, commits, sleeps
 -- pause, for duration, so that a job scheduled every minute drains about
--- once per pause.
+-- once per pause.  A procedure with SET cannot COMMIT, so it pins
+-- search_path itself in each of its transactions (as run_committing does).
 CREATE PROCEDURE @extschema@.drain_outbox_loop(duration interval DEFAULT '55 seconds', pause interval DEFAULT '1 second',
                                                max_rows int DEFAULT NULL)
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  until timestamptz := clock_timestamp() + duration;
+  until timestamptz := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) duration;
 BEGIN
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   IF duration IS NULL OR pause IS NULL OR pause <= '0'::interval THEN
     RAISE EXCEPTION 'duration and a positive pause are needed' USING ERRCODE = 'invalid_parameter_value';
   END IF;
   LOOP
     PERFORM @extschema@.drain_outbox(NULL, max_rows);
     COMMIT;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     EXIT WHEN clock_timestamp() + pause >= until;
     PERFORM pg_sleep(extract(epoch FROM pause));
   END LOOP;
