@@ -36,10 +36,11 @@ CREATE TABLE @extschema@.watched_outbox (
   source     regclass PRIMARY KEY REFERENCES @extschema@.watched (source) ON DELETE CASCADE,
   outbox     regclass NOT NULL,
   stage      regclass NOT NULL,
-  key_column name NOT NULL
+  key_column name NOT NULL,
+  source_name text NOT NULL
 );
 COMMENT ON TABLE @extschema@.watched_outbox IS
-  'Watched Citus distributed tables and their outboxes: outbox (distributed by the table''s distribution column key_column, co-located with it, filled by the shard triggers), stage (local table of the coordinator that the watch triggers sit on, filled and emptied by cleangov.drain_outbox()).';
+  'Watched Citus distributed tables and their outboxes: outbox (distributed by the table''s distribution column key_column, co-located with it, filled by the shard triggers), stage (local table of the coordinator that the watch triggers sit on, filled and emptied by cleangov.drain_outbox()); source_name: the table''s name when watched, for the messages once it is dropped.';
 
 -- What Citus makes of table t: NULL for a table Citus does not know (or no
 -- Citus at all), else 'hash' (distributed by a column), 'reference',
@@ -173,14 +174,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   key_col name;
-  key_type text;
+  key_type regtype;
   box regclass;
   stg regclass;
   unsafe text := current_setting('citus.enable_unsafe_triggers', true);
 BEGIN
   EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1'
     INTO key_col USING t;
-  SELECT format_type(a.atttypid, a.atttypmod) INTO key_type
+  SELECT a.atttypid::regtype INTO key_type
     FROM pg_attribute a WHERE a.attrelid = t AND a.attname = key_col AND NOT a.attisdropped;
   EXECUTE format('CREATE TABLE cleangov_outbox.%I (cleangov_key %s NOT NULL, cleangov_op "char" NOT NULL, cleangov_row jsonb NOT NULL,'
                  ' cleangov_xid xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),'
@@ -193,7 +194,7 @@ BEGIN
   stg := format('cleangov_outbox.%I', 'stage_' || t::oid)::regclass;
   EXECUTE format('COMMENT ON TABLE %s IS %L', stg,
                  format('cleangov staging table of %s: cleangov.drain_outbox() inserts the drained rows here, for the watch triggers, and empties it in the same transaction; do not write it', t));
-  INSERT INTO @extschema@.watched_outbox (source, outbox, stage, key_column) VALUES (t, box, stg, key_col);
+  INSERT INTO @extschema@.watched_outbox (source, outbox, stage, key_column, source_name) VALUES (t, box, stg, key_col, t::text);
   -- Citus creates the triggers on every shard; only for these commands
   PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
   EXECUTE format('CREATE TRIGGER cleangov_outbox_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS cleangov_new'
@@ -225,7 +226,7 @@ BEGIN
   END IF;
   EXECUTE format('SELECT count(*) FROM %s', o.outbox) INTO left_over;
   IF left_over > 0 THEN
-    RAISE WARNING 'cleangov: % row(s) written to % were never evaluated by the rules', left_over, o.source
+    RAISE WARNING 'cleangov: % row(s) written to % were never evaluated by the rules', left_over, o.source_name
       USING DETAIL = 'Its outbox is dropped with the watch, the rows in it are discarded.',
             HINT = 'cleangov.unwatch() drains the outbox first; cleangov.run() checks the table as a whole.';
   END IF;

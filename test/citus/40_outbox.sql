@@ -5,7 +5,7 @@
 -- table, exactly once.  One transaction, rolled back (the committed path,
 -- two-phase commit and pg_cron: t_outbox.sh).
 BEGIN;
-SELECT plan(34);
+SELECT plan(36);
 SET client_min_messages = warning;
 
 CREATE SCHEMA wo;
@@ -117,6 +117,17 @@ SELECT throws_ok($$SELECT cleangov.watch('wo.local_pay')$$, '0A000', 'cannot wat
 SELECT throws_ok($$SELECT cleangov.drain_outbox('wo.local_pay')$$, '42704', NULL, 'drain_outbox() of a table without an outbox');
 SELECT throws_ok($$SELECT cleangov.drain_outbox(max_rows => 0)$$, '22023', NULL, 'max_rows must be positive');
 
+CREATE TABLE wo.cat (code text PRIMARY KEY, name text);
+SELECT create_reference_table('wo.cat');
+CREATE TABLE wo.pay2 (id text PRIMARY KEY, unit text, cat text, amount numeric, paid timestamptz DEFAULT now());
+SELECT create_distributed_table('wo.pay2', 'id');
+SELECT cleangov.unbind('expense');
+SELECT cleangov.bind('expense', 'wo.pay2', '{"expense_id": "id", "unit_code": "unit", "category": "c.name", "paid_at": "paid"}',
+                     '{"c": {"table": "wo.cat", "on": {"code": "cat"}}}');
+SELECT throws_ok($$SELECT cleangov.watch('wo.pay2')$$, '0A000',
+                 'cannot watch the Citus distributed table wo.pay2 through an outbox: shape expense joins it to other tables',
+                 'a distributed table whose shape has lookups is refused');
+
 -- unwatch drains first, then drops the outbox -------------------------------
 INSERT INTO wo.orders VALUES (16, 'b', 's10', 50000, 50000, 'u');
 SELECT lives_ok($$SELECT cleangov.unwatch('wo.orders')$$, 'unwatch()');
@@ -124,6 +135,16 @@ SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE subject_key = 's10'), 
 SELECT is((SELECT count(*)::int FROM cleangov.watched_outbox), 0, 'the outbox is forgotten');
 SELECT is((SELECT count(*)::int FROM pg_class c WHERE c.relnamespace = 'cleangov_outbox'::regnamespace), 0, 'and dropped, with its stage');
 SELECT is((SELECT count(*)::int FROM pg_trigger g WHERE g.tgrelid = 'wo.orders'::regclass AND g.tgname ~ '^cleangov'), 0, 'the capture triggers are gone');
+
+
+-- a dropped table's outbox goes with it
+SELECT cleangov.watch('wo.orders');
+INSERT INTO wo.orders VALUES (17, 'b', 's11', 1, 1, 'u');
+SET client_min_messages = error;
+DROP TABLE wo.orders CASCADE;
+SET client_min_messages = warning;
+SELECT is((SELECT count(*)::int FROM pg_class c WHERE c.relnamespace = 'cleangov_outbox'::regnamespace)
+          + (SELECT count(*)::int FROM cleangov.watched_outbox), 0, 'DROP TABLE drops the outbox and its stage');
 
 SELECT * FROM finish();
 ROLLBACK;
