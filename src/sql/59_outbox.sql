@@ -162,7 +162,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.outbox_capture() IS
-  'Trigger on the shards of a Citus distributed table watched through an outbox: copies the statement''s new rows (transition table cleangov_new, as jsonb) into the co-located shard of its outbox on the same worker, in the writing transaction; evaluates nothing. Security definer: the writer of the table needs no right in cleangov.';
+  'Trigger on the shards of a Citus distributed table watched through an outbox: copies the statement''s new rows (transition table cleangov_new, as jsonb) into the co-located shard of its outbox on the same worker, in the writing transaction; evaluates nothing. Security definer: the writer of the table needs no right in cleangov. Volatile because it writes; parallel unsafe because it does.';
 
 -- Sets up the outbox of a hash-distributed table t: the outbox, the stage,
 -- the shard triggers.  Called by watch() once the checks are done.
@@ -323,7 +323,7 @@ BEGIN
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.drain_outbox_loop(interval, interval, int) IS
-  'For pg_cron on the Citus coordinator: drains every outbox (cleangov.drain_outbox), commits, sleeps pause, again until duration has passed; scheduled every minute with a duration under a minute (cleangov.schedule_drain), the alerts of a write appear about pause after its commit. Each drain is its own transaction.';
+  'For pg_cron on the Citus coordinator: drains every outbox (cleangov.drain_outbox), commits, sleeps pause, again until duration has passed; scheduled every minute with a duration under a minute (cleangov.schedule_drain), the alerts of a write appear about pause after its commit. Each drain is its own transaction. Volatile because it writes; parallel unsafe because it commits.';
 
 -- volatile because it schedules a pg_cron job
 CREATE FUNCTION @extschema@.schedule_drain(pause interval DEFAULT '1 second', max_rows int DEFAULT NULL)
