@@ -62,6 +62,10 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.watch(regclass),
   @extschema@.unwatch(regclass),
   @extschema@.forget_watch(oid, boolean),
+  @extschema@.outbox_open(regclass),
+  @extschema@.outbox_close(oid),
+  @extschema@.drain_outbox(regclass, int),
+  @extschema@.schedule_drain(interval, int),
   @extschema@.index_compute(text, text[], boolean),
   @extschema@.index_compute(text, text, boolean),
   @extschema@.index_warn(text, text[]),
@@ -70,6 +74,7 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.refresh_source_runners()
   TO cleangov_admin;
 GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_admin;
+GRANT EXECUTE ON PROCEDURE @extschema@.drain_outbox_loop(interval, interval, int) TO cleangov_admin;
 
 -- The profile of the bindings reads the bound data with the caller's rights:
 -- the admin and the analyst, who read the data the rules read.

@@ -3,7 +3,7 @@
 -- breaching row of a statement wherever it is, leave the realtime set rules
 -- alone, and send a failing condition to the one-rule-at-a-time path.
 BEGIN;
-SELECT plan(18);
+SELECT plan(21);
 SET client_min_messages = warning;
 
 CREATE SCHEMA w;
@@ -83,8 +83,16 @@ INSERT INTO w.orders VALUES (16, 'b', 's8', 700.5, 700.5, 'u');
 SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'W_BIG' AND subject_key = '16'), 1,
           'released, the rule is watched again and raises');
 
+SELECT is((SELECT count(*)::int FROM cleangov.watched_outbox), 0, 'watch() made no outbox');
 SELECT cleangov.unwatch('w.orders');
 SELECT is((SELECT count(*)::int FROM cleangov.watched), 0, 'unwatch() forgets the table');
+
+
+-- Without Citus nothing of the outbox (59_outbox.sql) is used: the table is
+-- watched in the writing transaction, and drain_outbox() has nothing to do.
+SELECT is(cleangov.citus_table_kind('w.orders'), NULL, 'without Citus a table is no Citus table');
+SELECT throws_ok($$SELECT cleangov.drain_outbox('w.orders')$$, '42704', 'table w.orders is not watched through an outbox',
+                 'drain_outbox() of a table watched without an outbox');
 
 SELECT * FROM finish();
 ROLLBACK;

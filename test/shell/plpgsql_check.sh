@@ -36,6 +36,10 @@ INSERT INTO cleangov.rule_definition (rule_code, kind, query, realtime) VALUES (
   'SELECT supplier_id AS subject_key, min(unit_code) AS unit_code, '''' AS period, sum(amount) AS value,
           ''{}''::jsonb AS evidence FROM cleangov_bound.contract GROUP BY supplier_id HAVING sum(amount) > {limit}', true);
 SELECT cleangov.watch('w.orders');
+-- the capture trigger of an outbox (on the shards of a Citus table; here on a plain one)
+CREATE TABLE w.captured (LIKE w.orders);
+CREATE TRIGGER capture AFTER INSERT ON w.captured REFERENCING NEW TABLE AS cleangov_new
+  FOR EACH STATEMENT EXECUTE FUNCTION cleangov.outbox_capture('w.captured_box', 'w.captured', 'no');
 CREATE TABLE pc_allow (fn text, level text, message text, why text);
 \copy pc_allow FROM '$work/allow.tsv' WITH (FORMAT csv, DELIMITER E'\t', QUOTE E'\x01')
 -- the functions to check: (function, relation for a trigger function)
