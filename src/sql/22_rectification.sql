@@ -92,6 +92,15 @@ BEGIN
       USING ERRCODE = 'datatype_mismatch',
             HINT = 'The column must hold cleangov.alert.alert_id (bigint).';
   END IF;
+  -- On Citus a trigger on a distributed or reference table fires on the
+  -- workers, which hold no alerts: a rectification recorded there would
+  -- close nothing.  Refused, whatever citus.enable_unsafe_triggers says.
+  IF @extschema@.citus_table_kind(tbl) IS NOT NULL THEN
+    RAISE EXCEPTION '% is a Citus % table: rectifications must be recorded in a plain table of the coordinator', tbl,
+                    @extschema@.citus_table_kind(tbl)
+      USING ERRCODE = 'feature_not_supported',
+            HINT = 'Keep the rectification table local on the coordinator (doc/citus.md), where cleangov''s alerts are.';
+  END IF;
   IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cleangov_close_alert') THEN
     EXECUTE format('DROP TRIGGER cleangov_close_alert ON %s', tbl);
   END IF;
@@ -100,7 +109,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.attach_rectification(regclass, name) IS
-  'Attaches the closing trigger (cleangov_close_alert) to a user''s own rectification table whose column alert_column names the alert; attaching again replaces it. Raises 42703 for a missing column, 42804 for a column that cannot hold an alert id. Volatile because it creates a trigger; parallel unsafe because it runs DDL.';
+  'Attaches the closing trigger (cleangov_close_alert) to a user''s own rectification table whose column alert_column names the alert; attaching again replaces it. Raises 42703 for a missing column, 42804 for a column that cannot hold an alert id, 0A000 for a Citus distributed or reference table (its triggers would fire on the workers, which hold no alerts). Volatile because it creates a trigger; parallel unsafe because it runs DDL.';
 
 CREATE FUNCTION @extschema@.reopen(alert_id bigint, note text) RETURNS @extschema@.alert
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
