@@ -89,4 +89,112 @@ extern void cleangov_read_literal(const char **p, const char *literal, const cha
 extern void cleangov_read_end(const char **p, const char *type_name, const char *input);
 extern pg_attribute_noreturn() void cleangov_bad_state(const char *type_name, const char *input, const char *what);
 
+/*
+ * Double-double arithmetic (src/ddouble.c, doc/kernels.md "Order of rows and
+ * of partial states").  A value is hi + lo with hi = fl(hi + lo), about 106
+ * bits.  The algorithms are those of Joldes, Muller and Popescu (2017), with
+ * their proven relative error bounds, u = 2^-53: dd + double 2u^2
+ * (DWPlusFP), dd + dd 3u^2 (AccurateDWPlusDW), dd * double 2u^2
+ * (DWTimesFP3), dd * dd 4u^2 (DWTimesDW3), dd / double 3u^2 (DWDivFP3).
+ * fma() is exact by C99; a CPU without it gets glibc's exact software fma.
+ */
+typedef struct CleangovDD
+{
+	double		hi;
+	double		lo;
+} CleangovDD;
+
+static inline CleangovDD
+cleangov_dd_make(double hi, double lo)
+{
+	CleangovDD	r;
+
+	r.hi = hi;
+	r.lo = lo;
+	return r;
+}
+
+/* a + b exactly, as hi + lo (Knuth's TwoSum) */
+static inline CleangovDD
+cleangov_two_sum(double a, double b)
+{
+	double		s = a + b;
+	double		bp = s - a;
+	double		ap = s - bp;
+
+	return cleangov_dd_make(s, (a - ap) + (b - bp));
+}
+
+/* a + b exactly when |a| >= |b| or a = 0 (Dekker's Fast2Sum) */
+static inline CleangovDD
+cleangov_fast_two_sum(double a, double b)
+{
+	double		s = a + b;
+
+	return cleangov_dd_make(s, b - (s - a));
+}
+
+/* a * b exactly, barring underflow (TwoProd with fma) */
+static inline CleangovDD
+cleangov_two_prod(double a, double b)
+{
+	double		p = a * b;
+
+	return cleangov_dd_make(p, fma(a, b, -p));
+}
+
+static inline CleangovDD
+cleangov_dd_add_d(CleangovDD x, double y)
+{
+	CleangovDD	s = cleangov_two_sum(x.hi, y);
+
+	return cleangov_fast_two_sum(s.hi, x.lo + s.lo);
+}
+
+static inline CleangovDD
+cleangov_dd_add(CleangovDD x, CleangovDD y)
+{
+	CleangovDD	s = cleangov_two_sum(x.hi, y.hi);
+	CleangovDD	t = cleangov_two_sum(x.lo, y.lo);
+	CleangovDD	v = cleangov_fast_two_sum(s.hi, s.lo + t.hi);
+
+	return cleangov_fast_two_sum(v.hi, t.lo + v.lo);
+}
+
+static inline CleangovDD
+cleangov_dd_mul_d(CleangovDD x, double y)
+{
+	CleangovDD	c = cleangov_two_prod(x.hi, y);
+
+	return cleangov_fast_two_sum(c.hi, fma(x.lo, y, c.lo));
+}
+
+static inline CleangovDD
+cleangov_dd_mul(CleangovDD x, CleangovDD y)
+{
+	CleangovDD	c = cleangov_two_prod(x.hi, y.hi);
+	double		tl = fma(x.hi, y.lo, x.lo * y.lo);
+
+	return cleangov_fast_two_sum(c.hi, c.lo + fma(x.lo, y.hi, tl));
+}
+
+static inline CleangovDD
+cleangov_dd_div_d(CleangovDD x, double y)
+{
+	double		th = x.hi / y;
+	CleangovDD	p = cleangov_two_prod(th, y);
+	double		d = ((x.hi - p.hi) - p.lo) + x.lo;
+
+	return cleangov_fast_two_sum(th, d / y);
+}
+
+static inline CleangovDD
+cleangov_dd_neg(CleangovDD x)
+{
+	return cleangov_dd_make(-x.hi, -x.lo);
+}
+
+extern int	cleangov_exponent(double x);
+extern double cleangov_dd_round_grid(CleangovDD x, int e);
+
 #endif							/* CLEANGOV_H */
