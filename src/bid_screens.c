@@ -7,39 +7,35 @@
  * The screens need the order of the bids (the lowest b1, the second lowest
  * b2, the highest bn, and the standard deviation of b2 ... bn) and the first
  * four central moments.  None of that needs the bids kept: the state holds
- * the count, b1, b2 and bn, and the moments (mean, M2, M3, M4) of every bid
- * except the current lowest one ("the rest").  A new bid at or above b1 is
- * added to the rest; a new lowest bid pushes the old b1 into the rest.  At
- * the end the rest is exactly b2 ... bn, and the moments of all the bids are
- * the rest combined with the single point b1.
+ * the count, b1, b2 and bn, and the power sums S_k = sum (v - b2)^k, k = 1..4,
+ * of every bid except the current lowest one ("the rest").  A new bid at or
+ * above b1 is added to the rest; a new lowest bid pushes the old b1 into the
+ * rest.  At the end the rest is exactly b2 ... bn, and the sums of all the
+ * bids are the rest's plus (b1 - b2)^k.
  *
- * The rest's moments are of the bids minus b2, the lowest bid of the rest:
- * for prices of 10^9 the differences are exact, so the mean is kept to the
- * precision of the rest's spread rather than of the price, whatever the
- * order the bids arrive in.  When a bid below b2 joins the rest, the rest's
- * mean is moved to the new origin by adding the exact difference of the old
- * and new b2 (M2, M3 and M4 are central sums and do not depend on the
- * origin).  The origin is not b1: with b1 far below a tight cluster of cover
- * bids, the collusive pattern the RD screen looks for, the cluster's
- * differences from b1 would be large and the rest's spread would be lost in
- * their rounding.
+ * The origin b2, the lowest bid of the rest, keeps every deviation >= 0, so
+ * no power sum ever cancels, and keeps the moments to the precision of the
+ * rest's spread rather than of the price (prices of 10^9 that differ in the
+ * last units).  When a bid below b2 joins the rest, the sums are moved to the
+ * new origin by the binomial theorem (every term again >= 0).  The origin is
+ * not b1: with b1 far below a tight cluster of cover bids, the collusive
+ * pattern the RD screen looks for, the cluster's spread would be lost in the
+ * powers of its large deviations from b1.
  *
- * Moments are kept as central sums updated with the one-pass formulas of
- * Welford and Pébay (2008), and two states are merged with Pébay's pairwise
- * formulas; both stay accurate for prices of 10^9 that differ in the last
- * units, where sums of powers would lose every significant digit.  Keeping
- * the rest apart (rather than removing b1 from the moments of all bids at the
- * end) avoids a subtraction of nearly equal large numbers when b1 lies far
- * below a tight cluster of cover bids, which is exactly the collusive pattern
- * the RD screen looks for.
+ * The sums are double-doubles (cleangov.h), so that the results do not
+ * depend on the order of the bids or of combining partial states (parallel
+ * workers, Citus shards): the final function computes the central moments
+ * in double-double and rounds each once onto a grid fixed by n and the range
+ * of the bids, which are exact in any order (src/ddouble.c; the bound is in
+ * doc/kernels.md, "Order of rows and of partial states").  The former
+ * float8 Welford/Pebay moments differed in the last bits between plans.
  *
- * The state is a fixed-length type, cleangov.bid_screens_state (64 bytes),
+ * The state is a fixed-length type, cleangov.bid_screens_state (96 bytes),
  * not internal: its text form holds every double in the shortest form that
  * reads back bit for bit, so partial states can travel as text (Citus) and
- * the aggregate has a combine function (parallel query).  64 bytes, not
- * more: a hash aggregate allocates one state per group, and 64 bytes take a
- * 64-byte allocator chunk where 72 would take a 128-byte one; with a million
- * tenders that is the difference between touching 80 and 144 MB.
+ * the aggregate has a combine function (parallel query).  96 bytes take a
+ * 128-byte allocator chunk per group in a hash aggregate: with a million
+ * tenders, about 144 MB.
  *
  * IDENTIFICATION
  *	  src/bid_screens.c
@@ -241,6 +237,7 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 	cleangov_check_finite(x, "bid_screens");
 	if (unlikely(x < BID_SCREENS_MIN_PRICE))
 		check_small_price(x);
+	x += 0.0;					/* -0 is 0: b1 must not depend on which came first */
 	if (unlikely(s->n == PG_INT64_MAX))
 		(void) cleangov_add_count(s->n, 1, "bid_screens");
 

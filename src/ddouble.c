@@ -27,6 +27,13 @@
 
 #include <float.h>
 
+/* a * b - p exactly, for p = fl(a * b) of huge factors (cleangov_two_prod) */
+double
+cleangov_fma_error(double a, double b, double p)
+{
+	return fma(a, b, -p);
+}
+
 /*
  * The e with 2^(e - 1) <= |x| < 2^e (frexp's), for a grid exponent built from
  * exact quantities; 0 gives the lowest exponent.

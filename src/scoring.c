@@ -235,7 +235,7 @@ Datum
 cleangov_wmean_final(PG_FUNCTION_ARGS)
 {
 	WMeanState *s = (WMeanState *) PG_GETARG_POINTER(0);
-	double		wv = s->wv.hi;
+	double		wv = s->wv.hi + 0.0;	/* -0 is 0 */
 
 	if (s->w.hi == 0)
 		PG_RETURN_NULL();
