@@ -103,6 +103,16 @@ INSERT INTO timing SELECT 'benford_plain_sql', best_ms($q$
                    GROUP BY buyer, d) y
            GROUP BY buyer) z $q$, :reps);
 
+\echo '== weighted_mean: floor (count), kernel (one sign and both signs), avg()'
+INSERT INTO timing SELECT 'wmean_floor', best_ms($q$
+  SELECT sum(num_nonnulls(c)) FROM (SELECT buyer, count(*) c FROM amounts GROUP BY buyer) s $q$, :reps);
+INSERT INTO timing SELECT 'wmean_kernel', best_ms($q$
+  SELECT sum(num_nonnulls(m)) FROM (SELECT buyer, cleangov.weighted_mean(amount::float8, 2) m FROM amounts GROUP BY buyer) s $q$, :reps);
+INSERT INTO timing SELECT 'wmean_kernel_both_signs', best_ms($q$
+  SELECT sum(num_nonnulls(m)) FROM (SELECT buyer, cleangov.weighted_mean(amount::float8 - 1000, 2) m FROM amounts GROUP BY buyer) s $q$, :reps);
+INSERT INTO timing SELECT 'wmean_avg', best_ms($q$
+  SELECT sum(num_nonnulls(m)) FROM (SELECT buyer, avg(amount::float8) m FROM amounts GROUP BY buyer) s $q$, :reps);
+
 \echo '== parallel: benford and sum() with 0 and 2 workers'
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -137,8 +147,11 @@ WITH t AS (SELECT jsonb_object_agg(name, ms) j FROM timing),
 v AS (SELECT (j->>'benford_floor')::float8 ff, (j->>'benford_kernel')::float8 fk, (j->>'benford_kernel_first_two')::float8 fk2,
              (j->>'benford_plain_sql')::float8 fp,
              (j->>'benford_0_workers')::float8 f0, (j->>'benford_2_workers')::float8 f2,
-             (j->>'sum_0_workers')::float8 s0, (j->>'sum_2_workers')::float8 s2 FROM t)
+             (j->>'sum_0_workers')::float8 s0, (j->>'sum_2_workers')::float8 s2, j FROM t)
 SELECT r.* FROM v CROSS JOIN LATERAL (VALUES
+  ('weighted_mean / floor', round(((j->>'wmean_kernel')::float8 / (j->>'wmean_floor')::float8)::numeric, 2)),
+  ('weighted_mean of both signs / floor', round(((j->>'wmean_kernel_both_signs')::float8 / (j->>'wmean_floor')::float8)::numeric, 2)),
+  ('avg(float8) / floor', round(((j->>'wmean_avg')::float8 / (j->>'wmean_floor')::float8)::numeric, 2)),
   ('benford / floor (target <= 1.3)', round((fk / ff)::numeric, 2)),
   ('benford first_two / floor', round((fk2 / ff)::numeric, 2)),
   ('plain SQL digit count / benford (target >= 2)', round((fp / fk)::numeric, 2)),

@@ -92,15 +92,15 @@ SELECT cleangov.bid_screens_partial(x) FROM (VALUES (103::float8), (110), (100),
 SELECT cleangov.bid_screens_partial(x) FROM (VALUES (0.1::float8), (0.2), (0.3)) v(x);
 SELECT s::text::cleangov.bid_screens_state::text = s::text AS round_trips
   FROM (SELECT cleangov.bid_screens_partial(x / 7) s FROM generate_series(1, 50) x) q;
-SELECT cleangov.bid_screens_final('(0,0,0,0,0,0,0,0)');
+SELECT cleangov.bid_screens_final('(0,0,0,0,0,0,0,0,0,0,0,0)');
 -- malformed or impossible states are refused (22P02)
 \set VERBOSITY terse
 SELECT '(1,2,3)'::cleangov.bid_screens_state;
-SELECT '(-1,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(2,5,4,6,1,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(2,1,2,3,1,NaN,0,0)'::cleangov.bid_screens_state;
-SELECT '(0,1,0,0,0,0,0,0)'::cleangov.bid_screens_state;
-SELECT '(1,2,0,2,0,0,0,0) x'::cleangov.bid_screens_state;
+SELECT '(-1,0,0,0,0,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(2,5,4,6,0,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(2,1,2,3,0,0,0,NaN,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(0,1,0,0,0,0,0,0,0,0,0,0)'::cleangov.bid_screens_state;
+SELECT '(1,2,0,2,0,0,0,0,0,0,0,0) x'::cleangov.bid_screens_state;
 \set VERBOSITY default
 
 -- Combine: two halves merged equal the whole.

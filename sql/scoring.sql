@@ -54,7 +54,7 @@ DROP TABLE scoring_t;
 -- The state's text form.
 CREATE AGGREGATE wmean_state_of(float8, float8) (SFUNC = cleangov.weighted_mean_trans, STYPE = cleangov.weighted_mean_state);
 SELECT wmean_state_of(v, w) FROM (VALUES (1.0, 1.0), (NULL, 5), (3, 3), (0.1, 0)) t(v, w);
-SELECT cleangov.weighted_mean_final(cleangov.weighted_mean_combine('n=2;w=4,0;wv=10,0', 'n=1;w=4,0;wv=2,0'));
+SELECT cleangov.weighted_mean_final(cleangov.weighted_mean_combine('n=2;w=4,0;wv=10,0;max=5,0', 'n=1;w=4,0;wv=2,0;max=2,0'));
 DROP AGGREGATE wmean_state_of(float8, float8);
 
 -- Errors, each with its SQLSTATE.
@@ -68,7 +68,7 @@ SELECT cleangov.weighted_mean(v, -1) FROM unnest('{1}'::float8[]) v;
 SELECT cleangov.weighted_mean(v, 1) FROM unnest('{NaN}'::float8[]) v;
 SELECT cleangov.weighted_mean(1, w) FROM unnest('{Infinity}'::float8[]) w;
 SELECT cleangov.weighted_mean(1, w) FROM unnest('{1e308,1e308}'::float8[]) w;
-SELECT 'n=1;w=-1,0;wv=0,0'::cleangov.weighted_mean_state;
-SELECT 'n=1;w=1,0;wv=inf,0'::cleangov.weighted_mean_state;
+SELECT 'n=1;w=-1,0;wv=0,0;max=0,0'::cleangov.weighted_mean_state;
+SELECT 'n=1;w=1,0;wv=inf,0;max=1,0'::cleangov.weighted_mean_state;
 SELECT 'n=1;w=1,0'::cleangov.weighted_mean_state;
 \set VERBOSITY default

@@ -7,39 +7,35 @@
  * The screens need the order of the bids (the lowest b1, the second lowest
  * b2, the highest bn, and the standard deviation of b2 ... bn) and the first
  * four central moments.  None of that needs the bids kept: the state holds
- * the count, b1, b2 and bn, and the moments (mean, M2, M3, M4) of every bid
- * except the current lowest one ("the rest").  A new bid at or above b1 is
- * added to the rest; a new lowest bid pushes the old b1 into the rest.  At
- * the end the rest is exactly b2 ... bn, and the moments of all the bids are
- * the rest combined with the single point b1.
+ * the count, b1, b2 and bn, and the power sums S_k = sum (v - b2)^k, k = 1..4,
+ * of every bid except the current lowest one ("the rest").  A new bid at or
+ * above b1 is added to the rest; a new lowest bid pushes the old b1 into the
+ * rest.  At the end the rest is exactly b2 ... bn, and the sums of all the
+ * bids are the rest's plus (b1 - b2)^k.
  *
- * The rest's moments are of the bids minus b2, the lowest bid of the rest:
- * for prices of 10^9 the differences are exact, so the mean is kept to the
- * precision of the rest's spread rather than of the price, whatever the
- * order the bids arrive in.  When a bid below b2 joins the rest, the rest's
- * mean is moved to the new origin by adding the exact difference of the old
- * and new b2 (M2, M3 and M4 are central sums and do not depend on the
- * origin).  The origin is not b1: with b1 far below a tight cluster of cover
- * bids, the collusive pattern the RD screen looks for, the cluster's
- * differences from b1 would be large and the rest's spread would be lost in
- * their rounding.
+ * The origin b2, the lowest bid of the rest, keeps every deviation >= 0, so
+ * no power sum ever cancels, and keeps the moments to the precision of the
+ * rest's spread rather than of the price (prices of 10^9 that differ in the
+ * last units).  When a bid below b2 joins the rest, the sums are moved to the
+ * new origin by the binomial theorem (every term again >= 0).  The origin is
+ * not b1: with b1 far below a tight cluster of cover bids, the collusive
+ * pattern the RD screen looks for, the cluster's spread would be lost in the
+ * powers of its large deviations from b1.
  *
- * Moments are kept as central sums updated with the one-pass formulas of
- * Welford and Pébay (2008), and two states are merged with Pébay's pairwise
- * formulas; both stay accurate for prices of 10^9 that differ in the last
- * units, where sums of powers would lose every significant digit.  Keeping
- * the rest apart (rather than removing b1 from the moments of all bids at the
- * end) avoids a subtraction of nearly equal large numbers when b1 lies far
- * below a tight cluster of cover bids, which is exactly the collusive pattern
- * the RD screen looks for.
+ * The sums are double-doubles (cleangov.h), so that the results do not
+ * depend on the order of the bids or of combining partial states (parallel
+ * workers, Citus shards): the final function computes the central moments
+ * in double-double and rounds each once onto a grid fixed by n and the range
+ * of the bids, which are exact in any order (src/ddouble.c; the bound is in
+ * doc/kernels.md, "Order of rows and of partial states").  The former
+ * float8 Welford/Pebay moments differed in the last bits between plans.
  *
- * The state is a fixed-length type, cleangov.bid_screens_state (64 bytes),
+ * The state is a fixed-length type, cleangov.bid_screens_state (96 bytes),
  * not internal: its text form holds every double in the shortest form that
  * reads back bit for bit, so partial states can travel as text (Citus) and
- * the aggregate has a combine function (parallel query).  64 bytes, not
- * more: a hash aggregate allocates one state per group, and 64 bytes take a
- * 64-byte allocator chunk where 72 would take a 128-byte one; with a million
- * tenders that is the difference between touching 80 and 144 MB.
+ * the aggregate has a combine function (parallel query).  96 bytes take a
+ * 128-byte allocator chunk per group in a hash aggregate: with a million
+ * tenders, about 144 MB.
  *
  * IDENTIFICATION
  *	  src/bid_screens.c
@@ -56,15 +52,14 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-/* Central moments of a set of values: count, mean and sums of powers of deviations. */
-typedef struct Moments
+/* Power sums of the rest's deviations from b2, each a double-double. */
+typedef struct PowerSums
 {
-	double		n;
-	double		mean;
-	double		m2;
-	double		m3;
-	double		m4;
-} Moments;
+	CleangovDD	s1;
+	CleangovDD	s2;
+	CleangovDD	s3;
+	CleangovDD	s4;
+} PowerSums;
 
 /* The aggregate state; the layout is the on-disk form of bid_screens_state. */
 typedef struct BidScreensState
@@ -73,103 +68,98 @@ typedef struct BidScreensState
 	double		b1;				/* lowest bid (n >= 1) */
 	double		b2;				/* second lowest bid = lowest of the rest (n >= 2) */
 	double		bn;				/* highest bid (n >= 1) */
-	double		mean;			/* moments of the rest, the n - 1 bids other */
-	double		m2;				/* than one lowest bid, minus b2 */
-	double		m3;
-	double		m4;
+	PowerSums	rest;			/* sums of (v - b2)^k, k = 1..4, over the rest: */
+	/* the n - 1 bids other than one lowest bid */
 } BidScreensState;
 
-#define BID_SCREENS_STATE_FIELDS 8
+#define BID_SCREENS_STATE_FIELDS 12
 #define BID_SCREENS_RESULT_FIELDS 13
 
-StaticAssertDecl(sizeof(BidScreensState) == 64,
-				 "bid_screens_state has INTERNALLENGTH 64 in src/sql/30_bid_screens.sql");
+/*
+ * The grid of the moments of m values of range R: M_k is rounded to a
+ * multiple of 2^(2 e(m) + k e(R) - 72), where e() is the binary exponent
+ * (cleangov_exponent), so a step between 2^-72 and 2^-68 of m^2 R^k.  The
+ * double-double error of M_k is below 2^10 m^2 u^2 R^k (u = 2^-53, see
+ * doc/kernels.md), below 2^-24 of a step: the moments, and so every screen,
+ * are the same float8 in any order unless an exact moment lies within that
+ * distance of a midpoint of its grid.  The step is below 2^-60 c of M_k for
+ * m <= 4096 when M_k is m R^k / c.
+ */
+#define BID_SCREENS_GRID_BITS 72
 
-/* Add one value to a set of moments (Pébay 2008, eq. 1.1 with n_b = 1). */
+StaticAssertDecl(sizeof(BidScreensState) == 96,
+				 "bid_screens_state has INTERNALLENGTH 96 in src/sql/30_bid_screens.sql");
+
+/* Add one deviation d >= 0 (exact, as a double-double) to the power sums. */
 static inline void
-moments_add(Moments *a, double x)
+sums_add(PowerSums *p, CleangovDD d)
 {
-	double		n1 = a->n;
-	double		n = n1 + 1.0;
-	double		delta = x - a->mean;
-	double		delta_n = delta / n;
-	double		delta_n2 = delta_n * delta_n;
-	double		term1 = delta * delta_n * n1;
+	CleangovDD	d2,
+				d3;
 
-	if (n1 == 0)
-	{
-		a->n = 1;
-		a->mean = x;
-		a->m2 = a->m3 = a->m4 = 0;
+	if (d.hi == 0)
 		return;
+	if (d.lo == 0)
+	{
+		d2 = cleangov_two_prod(d.hi, d.hi);
+		d3 = cleangov_dd_mul_d(d2, d.hi);
 	}
-	a->mean += delta_n;
-	a->m4 += term1 * delta_n2 * (n * n - 3.0 * n + 3.0)
-		+ 6.0 * delta_n2 * a->m2 - 4.0 * delta_n * a->m3;
-	a->m3 += term1 * delta_n * (n - 2.0) - 3.0 * delta_n * a->m2;
-	a->m2 += term1;
-	a->n = n;
+	else
+	{
+		d2 = cleangov_dd_mul(d, d);
+		d3 = cleangov_dd_mul(d2, d);
+	}
+	p->s1 = cleangov_dd_add(p->s1, d);
+	p->s2 = cleangov_dd_add(p->s2, d2);
+	p->s3 = cleangov_dd_add(p->s3, d3);
+	p->s4 = cleangov_dd_add(p->s4, cleangov_dd_mul(d2, d2));
 }
 
-/* Merge set b into set a (Pébay 2008, pairwise formulas for M2, M3, M4). */
+static inline CleangovDD
+dd_scale(CleangovDD x, double k)
+{
+	return cleangov_dd_mul_d(x, k);
+}
+
+/*
+ * Move the origin of m deviations down by c >= 0 (exact): the sums of
+ * (d + c)^k by the binomial theorem.  Every term is >= 0, so the relative
+ * error stays that of a few double-double operations.
+ */
 static void
-moments_combine(Moments *a, const Moments *b)
+sums_shift(PowerSums *p, double m, CleangovDD c)
 {
-	double		na = a->n;
-	double		nb = b->n;
-	double		n,
-				delta,
-				delta2,
-				delta3,
-				delta4;
-	Moments		r;
+	CleangovDD	c2,
+				c3,
+				c4;
+	PowerSums	r;
 
-	if (nb == 0)
+	if (c.hi == 0 || m == 0)
 		return;
-	if (na == 0)
-	{
-		*a = *b;
-		return;
-	}
-	n = na + nb;
-	delta = b->mean - a->mean;
-	delta2 = delta * delta;
-	delta3 = delta2 * delta;
-	delta4 = delta2 * delta2;
+	c2 = cleangov_dd_mul(c, c);
+	c3 = cleangov_dd_mul(c2, c);
+	c4 = cleangov_dd_mul(c2, c2);
 
-	r.n = n;
-	r.mean = a->mean + delta * nb / n;
-	r.m2 = a->m2 + b->m2 + delta2 * na * nb / n;
-	r.m3 = a->m3 + b->m3
-		+ delta3 * na * nb * (na - nb) / (n * n)
-		+ 3.0 * delta * (na * b->m2 - nb * a->m2) / n;
-	r.m4 = a->m4 + b->m4
-		+ delta4 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
-		+ 6.0 * delta2 * (na * na * b->m2 + nb * nb * a->m2) / (n * n)
-		+ 4.0 * delta * (na * b->m3 - nb * a->m3) / n;
-	*a = r;
-}
-
-static inline Moments
-state_rest(const BidScreensState *s)
-{
-	Moments		m;
-
-	m.n = (double) (s->n > 0 ? s->n - 1 : 0);
-	m.mean = s->mean;
-	m.m2 = s->m2;
-	m.m3 = s->m3;
-	m.m4 = s->m4;
-	return m;
+	r.s1 = cleangov_dd_add(p->s1, dd_scale(c, m));
+	r.s2 = cleangov_dd_add(cleangov_dd_add(p->s2, dd_scale(cleangov_dd_mul(c, p->s1), 2.0)),
+						   dd_scale(c2, m));
+	r.s3 = cleangov_dd_add(cleangov_dd_add(p->s3, dd_scale(cleangov_dd_mul(c, p->s2), 3.0)),
+						   cleangov_dd_add(dd_scale(cleangov_dd_mul(c2, p->s1), 3.0),
+										   dd_scale(c3, m)));
+	r.s4 = cleangov_dd_add(cleangov_dd_add(cleangov_dd_add(p->s4, dd_scale(cleangov_dd_mul(c, p->s3), 4.0)),
+										   dd_scale(cleangov_dd_mul(c2, p->s2), 6.0)),
+						   cleangov_dd_add(dd_scale(cleangov_dd_mul(c3, p->s1), 4.0),
+										   dd_scale(c4, m)));
+	*p = r;
 }
 
 static inline void
-state_set_rest(BidScreensState *s, const Moments *m)
+sums_merge(PowerSums *a, const PowerSums *b)
 {
-	s->mean = m->mean;
-	s->m2 = m->m2;
-	s->m3 = m->m3;
-	s->m4 = m->m4;
+	a->s1 = cleangov_dd_add(a->s1, b->s1);
+	a->s2 = cleangov_dd_add(a->s2, b->s2);
+	a->s3 = cleangov_dd_add(a->s3, b->s3);
+	a->s4 = cleangov_dd_add(a->s4, b->s4);
 }
 
 /*
@@ -247,6 +237,7 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 	cleangov_check_finite(x, "bid_screens");
 	if (unlikely(x < BID_SCREENS_MIN_PRICE))
 		check_small_price(x);
+	x += 0.0;					/* -0 is 0: b1 must not depend on which came first */
 	if (unlikely(s->n == PG_INT64_MAX))
 		(void) cleangov_add_count(s->n, 1, "bid_screens");
 
@@ -258,7 +249,6 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 	}
 
 	{
-		Moments		rest = state_rest(s);
 		double		v;			/* the bid that joins the rest */
 
 		if (x < s->b1)
@@ -277,14 +267,13 @@ bid_screens_transfn(PG_FUNCTION_ARGS)
 		else if (v < s->b2)
 		{
 			/* v is the rest's new minimum: move the origin down to it */
-			rest.mean += s->b2 - v;
+			sums_shift(&s->rest, (double) (s->n - 1), cleangov_two_sum(s->b2, -v));
 			s->b2 = v;
 		}
-		moments_add(&rest, v - s->b2);
-		state_set_rest(s, &rest);
+		sums_add(&s->rest, cleangov_two_sum(v, -s->b2));
 	}
 	s->n++;
-	check_moments(s->m2, s->m3, s->m4);
+	check_moments(s->rest.s2.hi, s->rest.s3.hi, s->rest.s4.hi);
 	PG_RETURN_POINTER(s);
 }
 
@@ -301,7 +290,7 @@ bid_screens_combinefn(PG_FUNCTION_ARGS)
 	const BidScreensState *b = (const BidScreensState *) PG_GETARG_POINTER(1);
 	const BidScreensState *low,
 			   *high;
-	Moments		rest_low,
+	PowerSums	rest_low,
 				rest_high;
 	BidScreensState r;
 
@@ -323,28 +312,72 @@ bid_screens_combinefn(PG_FUNCTION_ARGS)
 		low = a;
 		high = b;
 	}
+
 	/*
 	 * The merged rest is low's rest, high's rest and high's b1, whose lowest
 	 * bid is the new b2 (high's b1 is at or below every bid of high's rest);
 	 * both rests are moved to that origin.
 	 */
 	r.b2 = (low->n >= 2 && low->b2 < high->b1) ? low->b2 : high->b1;
-	rest_low = state_rest(low);
-	if (rest_low.n > 0)
-		rest_low.mean += low->b2 - r.b2;
-	rest_high = state_rest(high);
-	if (rest_high.n > 0)
-		rest_high.mean += high->b2 - r.b2;
-	moments_add(&rest_high, high->b1 - r.b2);
-	moments_combine(&rest_low, &rest_high);
+	rest_low = low->rest;
+	if (low->n >= 2)
+		sums_shift(&rest_low, (double) (low->n - 1), cleangov_two_sum(low->b2, -r.b2));
+	rest_high = high->rest;
+	if (high->n >= 2)
+		sums_shift(&rest_high, (double) (high->n - 1), cleangov_two_sum(high->b2, -r.b2));
+	sums_add(&rest_high, cleangov_two_sum(high->b1, -r.b2));
+	sums_merge(&rest_low, &rest_high);
 
 	r.n = cleangov_add_count(a->n, b->n, "bid_screens");
 	r.b1 = low->b1;
 	r.bn = Max(a->bn, b->bn);
-	state_set_rest(&r, &rest_low);
+	r.rest = rest_low;
 	memcpy(a, &r, sizeof(BidScreensState));
-	check_moments(a->m2, a->m3, a->m4);
+	check_moments(a->rest.s2.hi, a->rest.s3.hi, a->rest.s4.hi);
 	PG_RETURN_POINTER(a);
+}
+
+/*
+ * The central moments of m deviations with power sums a1..a4 (about any
+ * origin within the range R of the values): the mean deviation, and M2, M3,
+ * M4, each rounded onto its grid (BID_SCREENS_GRID_BITS), so that they do not
+ * depend on the order in which the sums were accumulated.
+ */
+static void
+central_moments(double m, CleangovDD a1, CleangovDD a2, CleangovDD a3, CleangovDD a4,
+				double range, double *mean, double *m2, double *m3, double *m4)
+{
+	CleangovDD	mu = cleangov_dd_div_d(a1, m);
+	CleangovDD	mu2 = cleangov_dd_mul(mu, mu);
+	CleangovDD	c2,
+				c3,
+				c4;
+	int			em,
+				er;
+
+	/* M2 = A2 - mu A1 */
+	c2 = cleangov_dd_add(a2, cleangov_dd_neg(cleangov_dd_mul(mu, a1)));
+	/* M3 = A3 - 3 mu A2 + 2 m mu^3 */
+	c3 = cleangov_dd_add(cleangov_dd_add(a3, cleangov_dd_neg(dd_scale(cleangov_dd_mul(mu, a2), 3.0))),
+						 dd_scale(cleangov_dd_mul(mu2, mu), 2.0 * m));
+	/* M4 = A4 - 4 mu A3 + 6 mu^2 A2 - 3 m mu^4 */
+	c4 = cleangov_dd_add(cleangov_dd_add(a4, cleangov_dd_neg(dd_scale(cleangov_dd_mul(mu, a3), 4.0))),
+						 cleangov_dd_add(dd_scale(cleangov_dd_mul(mu2, a2), 6.0),
+										 cleangov_dd_neg(dd_scale(cleangov_dd_mul(mu2, mu2), 3.0 * m))));
+
+	if (range == 0)
+	{
+		/* every value equal: the sums are exact and the moments 0 */
+		*mean = *m2 = *m3 = *m4 = 0;
+		return;
+	}
+	em = 2 * cleangov_exponent(m) - BID_SCREENS_GRID_BITS;
+	er = cleangov_exponent(range);
+	/* the mean deviation, of error below 2^10 m u^2 R: a step of about 2^-72 m R */
+	*mean = cleangov_dd_round_grid(mu, cleangov_exponent(m) + er - BID_SCREENS_GRID_BITS);
+	*m2 = Max(0.0, cleangov_dd_round_grid(c2, em + 2 * er));
+	*m3 = cleangov_dd_round_grid(c3, em + 3 * er);
+	*m4 = Max(0.0, cleangov_dd_round_grid(c4, em + 4 * er));
 }
 
 /*
@@ -390,9 +423,11 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 	bool		nulls[BID_SCREENS_RESULT_FIELDS];
 	int64		n = s->n;
 	double		dn = (double) n;
-	Moments		all;
-	Moments		point;
-	double		origin;
+	double		mean = s->b1,
+				m2 = 0,
+				m3 = 0,
+				m4 = 0,
+				m2_rest = 0;
 	double		sd = 0,
 				sd_rest = 0;
 
@@ -407,18 +442,31 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 	if (n == 0)
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 
-	all = state_rest(s);
-	point.n = 1;
-	origin = n >= 2 ? s->b2 : s->b1;
-	point.mean = s->b1 - origin;
-	point.m2 = point.m3 = point.m4 = 0;
-	moments_combine(&all, &point);
-	check_moments(all.m2, all.m3, all.m4);
+	if (n >= 2)
+	{
+		/* all the bids: the rest and b1, about the origin b2 */
+		CleangovDD	d0 = cleangov_two_sum(s->b1, -s->b2);	/* <= 0, exact */
+		CleangovDD	d02 = cleangov_dd_mul(d0, d0);
+		CleangovDD	d03 = cleangov_dd_mul(d02, d0);
+		double		mean_rest,
+					m3_rest,
+					m4_rest;
+
+		central_moments(dn,
+						cleangov_dd_add(s->rest.s1, d0),
+						cleangov_dd_add(s->rest.s2, d02),
+						cleangov_dd_add(s->rest.s3, d03),
+						cleangov_dd_add(s->rest.s4, cleangov_dd_mul(d02, d02)),
+						s->bn - s->b1, &mean, &m2, &m3, &m4);
+		mean += s->b2;
+		central_moments(dn - 1.0, s->rest.s1, s->rest.s2, s->rest.s3, s->rest.s4,
+						s->bn - s->b2, &mean_rest, &m2_rest, &m3_rest, &m4_rest);
+		check_moments(m2, m3, m4);
+	}
 
 	/* mean, b1, b2, bn */
 #define SET(i, v) do { values[(i)] = Float8GetDatum(cleangov_check_result((v), "bid_screens", field_names[(i)])); nulls[(i)] = false; } while (0)
-	all.mean += origin;
-	SET(1, all.mean);
+	SET(1, mean);
 	SET(10, s->b1);
 	if (n >= 2)
 		SET(11, s->b2);
@@ -426,10 +474,10 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 
 	if (n >= 2)
 	{
-		sd = sqrt(all.m2 / (dn - 1.0));
+		sd = sqrt(m2 / (dn - 1.0));
 		SET(2, sd);						/* sd */
-		if (all.mean != 0)
-			SET(3, sd / all.mean);		/* cv */
+		if (mean != 0)
+			SET(3, sd / mean);			/* cv */
 		if (s->b1 != 0)
 		{
 			SET(6, (s->b2 - s->b1) / s->b1);	/* d */
@@ -438,24 +486,24 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 		if (s->bn != s->b1)
 			SET(8, (dn - 1.0) * (s->b2 - s->b1) / (s->bn - s->b1));	/* normd */
 	}
-	if (n >= 3 && all.m2 > 0)
+	if (n >= 3 && m2 > 0)
 	{
 		/* adjusted Fisher-Pearson: sqrt(n(n-1))/(n-2) * g1, g1 = sqrt(n) M3 / M2^1.5 */
-		double		g1 = sqrt(dn) * all.m3 / (all.m2 * sqrt(all.m2));
+		double		g1 = sqrt(dn) * m3 / (m2 * sqrt(m2));
 
 		SET(4, sqrt(dn * (dn - 1.0)) / (dn - 2.0) * g1);
 	}
-	if (n >= 4 && all.m2 > 0)
+	if (n >= 4 && m2 > 0)
 	{
 		/* sum((x - mean)/sd)^4 = M4 (n-1)^2 / M2^2 */
-		double		s4 = all.m4 * (dn - 1.0) * (dn - 1.0) / (all.m2 * all.m2);
+		double		s4 = m4 * (dn - 1.0) * (dn - 1.0) / (m2 * m2);
 
 		SET(5, dn * (dn + 1.0) / ((dn - 1.0) * (dn - 2.0) * (dn - 3.0)) * s4
 			- 3.0 * (dn - 1.0) * (dn - 1.0) / ((dn - 2.0) * (dn - 3.0)));
 	}
 	if (n >= 3)
 	{
-		sd_rest = sqrt(s->m2 / (dn - 2.0));
+		sd_rest = sqrt(m2_rest / (dn - 2.0));
 		if (sd_rest > 0)
 			SET(7, (s->b2 - s->b1) / sd_rest);	/* rd */
 	}
@@ -465,8 +513,9 @@ bid_screens_finalfn(PG_FUNCTION_ARGS)
 }
 
 /*
- * Text form: (n,b1,b2,bn,mean,m2,m3,m4), each double in its shortest form
- * that reads back to the same bits (PostgreSQL's float8out algorithm).
+ * Text form: (n,b1,b2,bn,s1,s1lo,s2,s2lo,s3,s3lo,s4,s4lo), each double in its
+ * shortest form that reads back to the same bits (PostgreSQL's float8out
+ * algorithm).
  */
 PG_FUNCTION_INFO_V1(bid_screens_state_out);
 
@@ -474,7 +523,9 @@ Datum
 bid_screens_state_out(PG_FUNCTION_ARGS)
 {
 	const BidScreensState *s = (const BidScreensState *) PG_GETARG_POINTER(0);
-	const double f[] = {s->b1, s->b2, s->bn, s->mean, s->m2, s->m3, s->m4};
+	const double f[] = {s->b1, s->b2, s->bn,
+		s->rest.s1.hi, s->rest.s1.lo, s->rest.s2.hi, s->rest.s2.lo,
+	s->rest.s3.hi, s->rest.s3.lo, s->rest.s4.hi, s->rest.s4.lo};
 	StringInfoData buf;
 	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
@@ -514,6 +565,7 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 	char	   *p = str;
 	char	   *end;
 	long long	n;
+	CleangovDD *sums[4];
 
 	while (isspace((unsigned char) *p))
 		p++;
@@ -527,7 +579,7 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 	for (int i = 0; i < (int) lengthof(f); i++)
 	{
 		if (*p++ != ',')
-			bad_state(str, "The state has eight comma-separated fields.");
+			bad_state(str, "The state has twelve comma-separated fields.");
 		errno = 0;
 		f[i] = strtod(p, &end);
 		/* ERANGE also flags a subnormal, which the output does write */
@@ -546,50 +598,56 @@ bid_screens_state_in(PG_FUNCTION_ARGS)
 	s->b1 = f[0];
 	s->b2 = f[1];
 	s->bn = f[2];
-	s->mean = f[3];
-	s->m2 = f[4];
-	s->m3 = f[5];
-	s->m4 = f[6];
+	s->rest.s1 = cleangov_dd_make(f[3], f[4]);
+	s->rest.s2 = cleangov_dd_make(f[5], f[6]);
+	s->rest.s3 = cleangov_dd_make(f[7], f[8]);
+	s->rest.s4 = cleangov_dd_make(f[9], f[10]);
+	sums[0] = &s->rest.s1;
+	sums[1] = &s->rest.s2;
+	sums[2] = &s->rest.s3;
+	sums[3] = &s->rest.s4;
 
-	if (n == 0 && (s->b1 != 0 || s->b2 != 0 || s->bn != 0 || s->mean != 0 ||
-				   s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
+	for (int k = 0; k < 4; k++)
+		if (sums[k]->hi + sums[k]->lo != sums[k]->hi || sums[k]->hi < 0)
+			bad_state(str, "Each power sum is a double-double hi,lo with hi the rounding of hi + lo, and not negative.");
+	if (n <= 2 && (s->rest.s1.hi != 0 || s->rest.s2.hi != 0 ||
+				   s->rest.s3.hi != 0 || s->rest.s4.hi != 0))
+		bad_state(str, "The rest of a state of two bids or fewer has power sums 0.");
+	if (n == 0 && (s->b1 != 0 || s->b2 != 0 || s->bn != 0))
 		bad_state(str, "An empty state has every field 0.");
 	if (n >= 1 && (s->b1 < 0 || s->bn < s->b1))
 		bad_state(str, "Prices are not negative and b1 <= bn.");
-	if (n == 1 && (s->bn != s->b1 || s->b2 != 0 || s->mean != 0 ||
-				   s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
+	if (n == 1 && (s->bn != s->b1 || s->b2 != 0))
 		bad_state(str, "A state of one bid has b1 = bn and no other bids.");
-	if (n >= 2 && (s->b2 < s->b1 || s->bn < s->b2 || s->m2 < 0))
-		bad_state(str, "The order b1 <= b2 <= bn does not hold, or M2 is negative.");
+	if (n >= 2 && (s->b2 < s->b1 || s->bn < s->b2))
+		bad_state(str, "The order b1 <= b2 <= bn does not hold.");
 	if (n >= 1 && s->b1 > 0 && s->b1 < BID_SCREENS_MIN_PRICE)
 		bad_state(str, "A positive price is at least 2^-200.");
-	if (n == 2 && (s->mean != 0 || s->m2 != 0 || s->m3 != 0 || s->m4 != 0))
-		bad_state(str, "The rest of a state of two bids is the single bid b2: its moments are 0.");
 	if (n >= 3)
 	{
 		/*
-		 * The rest is n - 1 values v - b2 in [0, R], R = bn - b2.  Their mean
-		 * is in [0, R], M2 is at most (n-1) R^2 / 4, |M3| and M4 at most
-		 * (n-1) R^3 and (n-1) R^4, and M4 at least M2^2 / (n-1) (Cauchy-
+		 * The rest is m = n - 1 values d = v - b2 in [0, R], R = bn - b2, so
+		 * S_k is in [0, m R^k], and S1^2 <= m S2, S2^2 <= m S4 (Cauchy-
 		 * Schwarz).  The bounds allow for rounding (1e-6 relative), so a
 		 * state the kernel computed is never refused; R = 0 is exact.
 		 */
-		double		nr = (double) (n - 1);
+		double		m = (double) (n - 1);
 		double		r = s->bn - s->b2;
-		double		slack = 1e-6;
-		double		r2 = r * r;
+		double		slack = 1 + 1e-6;
+		double		s1 = s->rest.s1.hi,
+					s2 = s->rest.s2.hi,
+					s3 = s->rest.s3.hi,
+					s4 = s->rest.s4.hi;
 
 		if (r == 0)
 		{
-			if (s->mean != 0 || s->m2 != 0 || s->m3 != 0 || s->m4 != 0)
-				bad_state(str, "When every bid of the rest equals b2, the moments are 0.");
+			if (s1 != 0 || s2 != 0 || s3 != 0 || s4 != 0)
+				bad_state(str, "When every bid of the rest equals b2, the power sums are 0.");
 		}
-		else if (s->mean < -slack * r || s->mean > r * (1 + slack) ||
-				 s->m2 > nr * r2 / 4 * (1 + slack) ||
-				 fabs(s->m3) > nr * r2 * r * (1 + slack) ||
-				 s->m4 < 0 || s->m4 > nr * r2 * r2 * (1 + slack) ||
-				 s->m4 < s->m2 / nr * s->m2 * (1 - slack))
-			bad_state(str, "The moments are not those of n - 1 bids between b2 and bn.");
+		else if (s1 > m * r * slack || s2 > m * r * r * slack ||
+				 s3 > m * r * r * r * slack || s4 > m * r * r * r * r * slack ||
+				 s1 / m * s1 > s2 * slack || s2 / m * s2 > s4 * slack)
+			bad_state(str, "The power sums are not those of n - 1 bids between b2 and bn.");
 	}
 
 	PG_RETURN_POINTER(s);

@@ -197,6 +197,12 @@ robust_add(FunctionCallInfo fcinfo, double k)
 	if (unlikely(isnan(x) || isinf(x)))
 		cleangov_check_finite(x, robust_kernel(fcinfo));
 
+	/*
+	 * -0 becomes 0: the sort holds them equal, so which of them a quantile
+	 * picks would depend on the order of the rows ("-0" or "0" in evidence).
+	 */
+	x += 0.0;
+
 	if (PG_ARGISNULL(0))
 		s = robust_alloc(8, k);
 	else
@@ -624,7 +630,7 @@ cleangov_robust_state_in(PG_FUNCTION_ARGS)
 	{
 		if (i > 0)
 			cleangov_read_literal(&p, ",", tn, input);
-		s->values[i] = cleangov_read_float8(&p, tn, input);
+		s->values[i] = cleangov_read_float8(&p, tn, input) + 0.0;	/* no -0 */
 		if (s->nsorted == i && (i == 0 || s->values[i - 1] <= s->values[i]))
 			s->nsorted++;
 	}

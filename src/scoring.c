@@ -8,10 +8,11 @@
  * exceeds a reference.  weighted_mean is the mean of the components present
  * (the Corruption Risk Index convention: a missing component is left out
  * and the others are re-weighted), kept as the sums of the weights and of
- * weight * value, each a double-double (106 bits), so that the result is the
- * same to the last bit whatever the order of the rows and of the combination
- * of partial states (serial and parallel plans agree); its state is a fixed
- * 40-byte type whose text form reads back exactly.
+ * weight * value, each a double-double (106 bits), rounded once at the end
+ * so that the result is the same to the last bit whatever the order of the
+ * rows and of the combination of partial states (serial and parallel plans,
+ * Citus shards), short of the bound stated below; its state is a fixed
+ * 56-byte type whose text form reads back exactly.
  *
  * IDENTIFICATION
  *	  src/scoring.c
@@ -26,26 +27,32 @@
 #include "utils/builtins.h"
 
 /*
- * Sums kept as double-double values hi + lo, |lo| <= ulp(hi) / 2: about 106
- * bits, so that the rounding of hi is the rounding of the exact sum (short
- * of sums within 2^-100 of a rounding boundary, see doc/robust.md) whatever
- * the order the rows arrive in and the partial states are combined in.
+ * The state: the sums as double-doubles (about 106 bits), and the largest
+ * positive and the largest negative weight * value, which are exact in any
+ * order.  Each weight * value enters exactly (TwoProd).  The sum of the
+ * weights has terms of one sign, so its double-double error is below
+ * 3 n u^2 of the sum (u = 2^-53), and its float8 rounding is the same in any
+ * order unless the exact sum lies within that of a rounding boundary.  So is
+ * the weighted sum when its terms have one sign.  When they have both, the
+ * sum may cancel, and its error is only bounded by 3 n^2 u^2 max |w v|: it
+ * is then rounded to a multiple of 2^(2 e(n) + e(max |w v|) - 78)
+ * (src/ddouble.c), a step 2^26 times that bound, so it is the same in any
+ * order unless the exact sum lies within 2^-26 of a step of a midpoint
+ * (doc/robust.md).
  */
-typedef struct DDouble
-{
-	float8		hi;
-	float8		lo;
-} DDouble;
-
 typedef struct WMeanState
 {
 	int64		n;				/* rows that counted */
-	DDouble		w;				/* sum of their weights */
-	DDouble		wv;				/* sum of weight * value */
+	CleangovDD	w;				/* sum of their weights */
+	CleangovDD	wv;				/* sum of weight * value */
+	double		pos;			/* largest weight * value > 0, or 0 */
+	double		neg;			/* largest -(weight * value) > 0, or 0 */
 } WMeanState;
 
-StaticAssertDecl(sizeof(WMeanState) == 40,
-				 "weighted_mean_state has INTERNALLENGTH 40 in src/sql/38_scoring.sql");
+#define WMEAN_GRID_BITS 78
+
+StaticAssertDecl(sizeof(WMeanState) == 56,
+				 "weighted_mean_state has INTERNALLENGTH 56 in src/sql/38_scoring.sql");
 
 PG_FUNCTION_INFO_V1(cleangov_normalize_score);
 PG_FUNCTION_INFO_V1(cleangov_pct_over);
@@ -143,26 +150,15 @@ wmean_arg(FunctionCallInfo fcinfo)
 	return memcpy(palloc(sizeof(WMeanState)), s, sizeof(WMeanState));
 }
 
-/*
- * a += (x, xlo): Knuth's TwoSum of the high parts, the low parts added to its
- * error, then renormalised, so that |lo| <= ulp(hi) / 2 again.
- */
+/* a += x, refusing a sum beyond float8 */
 static inline void
-dd_add(DDouble *a, double x, double xlo, const char *what)
+dd_add(CleangovDD *a, CleangovDD x, const char *what)
 {
-	double		s = a->hi + x;
-	double		bp = s - a->hi;
-	double		e = (a->hi - (s - bp)) + (x - bp);
-	double		hi;
+	CleangovDD	r = cleangov_dd_add(*a, x);
 
-	if (unlikely(isinf(s)))
+	if (unlikely(isinf(r.hi) || isnan(r.hi) || isnan(r.lo)))
 		out_of_range(wmean_kernel, what);
-	e += a->lo + xlo;
-	hi = s + e;
-	a->lo = e - (hi - s);
-	a->hi = hi;
-	if (unlikely(isinf(hi) || isnan(a->lo)))
-		out_of_range(wmean_kernel, what);
+	*a = r;
 }
 
 Datum
@@ -207,8 +203,12 @@ cleangov_wmean_trans(PG_FUNCTION_ARGS)
 					 errdetail("Weight %g times value %g %s float8.", w, v,
 							   isinf(wv) ? "overflows" : "underflows"),
 					 errhint("Scale the weights; only their ratios matter.")));
-		dd_add(&s->w, w, 0, "the sum of the weights");
-		dd_add(&s->wv, wv, 0, "the sum of weight * value");
+		dd_add(&s->w, cleangov_dd_make(w, 0), "the sum of the weights");
+		dd_add(&s->wv, cleangov_two_prod(w, v), "the sum of weight * value");
+		if (wv > s->pos)
+			s->pos = wv;
+		else if (-wv > s->neg)
+			s->neg = -wv;
 	}
 	PG_RETURN_POINTER(s);
 }
@@ -220,23 +220,37 @@ cleangov_wmean_combine(PG_FUNCTION_ARGS)
 	WMeanState *b = (WMeanState *) PG_GETARG_POINTER(1);
 
 	a->n = cleangov_add_count(a->n, b->n, wmean_kernel);
-	dd_add(&a->w, b->w.hi, b->w.lo, "the sum of the weights");
-	dd_add(&a->wv, b->wv.hi, b->wv.lo, "the sum of weight * value");
+	dd_add(&a->w, b->w, "the sum of the weights");
+	dd_add(&a->wv, b->wv, "the sum of weight * value");
+	a->pos = Max(a->pos, b->pos);
+	a->neg = Max(a->neg, b->neg);
 	PG_RETURN_POINTER(a);
 }
 
-/* The mean: the two sums, each rounded once, divided. */
+/*
+ * The mean: the two sums, each rounded once (the weighted sum onto its grid
+ * when its terms have both signs), divided.
+ */
 Datum
 cleangov_wmean_final(PG_FUNCTION_ARGS)
 {
 	WMeanState *s = (WMeanState *) PG_GETARG_POINTER(0);
+	double		wv = s->wv.hi + 0.0;	/* -0 is 0 */
 
 	if (s->w.hi == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(cleangov_check_result(s->wv.hi / s->w.hi, wmean_kernel, "the mean"));
+	if (s->pos > 0 && s->neg > 0)
+		wv = cleangov_dd_round_grid(s->wv,
+									2 * cleangov_exponent((double) s->n) +
+									cleangov_exponent(Max(s->pos, s->neg)) - WMEAN_GRID_BITS);
+	PG_RETURN_FLOAT8(cleangov_check_result(wv / s->w.hi, wmean_kernel, "the mean"));
 }
 
-/* Text form: n=<n>;w=<hi>,<lo>;wv=<hi>,<lo> (the sums of weights and of weight * value) */
+/*
+ * Text form: n=<n>;w=<hi>,<lo>;wv=<hi>,<lo>;max=<pos>,<neg> (the sums of
+ * weights and of weight * value, the largest positive and negative weight *
+ * value)
+ */
 Datum
 cleangov_wmean_state_out(PG_FUNCTION_ARGS)
 {
@@ -252,13 +266,17 @@ cleangov_wmean_state_out(PG_FUNCTION_ARGS)
 	cleangov_append_float8(&buf, s->wv.hi);
 	appendStringInfoChar(&buf, ',');
 	cleangov_append_float8(&buf, s->wv.lo);
+	appendStringInfoString(&buf, ";max=");
+	cleangov_append_float8(&buf, s->pos);
+	appendStringInfoChar(&buf, ',');
+	cleangov_append_float8(&buf, s->neg);
 	PG_RETURN_CSTRING(buf.data);
 }
 
-static DDouble
+static CleangovDD
 read_ddouble(const char **p, const char *tn, const char *input)
 {
-	DDouble		d;
+	CleangovDD	d;
 
 	d.hi = cleangov_read_float8(p, tn, input);
 	cleangov_read_literal(p, ",", tn, input);
@@ -288,6 +306,10 @@ cleangov_wmean_state_in(PG_FUNCTION_ARGS)
 	s->w = read_ddouble(&p, tn, input);
 	cleangov_read_literal(&p, ";wv=", tn, input);
 	s->wv = read_ddouble(&p, tn, input);
+	cleangov_read_literal(&p, ";max=", tn, input);
+	s->pos = cleangov_read_float8(&p, tn, input);
+	cleangov_read_literal(&p, ",", tn, input);
+	s->neg = cleangov_read_float8(&p, tn, input);
 	cleangov_read_end(&p, tn, input);
 	if (s->n < 0)
 		cleangov_bad_state(tn, input, "a count of rows, 0 or more");
@@ -297,5 +319,10 @@ cleangov_wmean_state_in(PG_FUNCTION_ARGS)
 		cleangov_bad_state(tn, input, "a sum of weights of 0 for no rows");
 	if (s->w.hi == 0 && s->wv.hi != 0)
 		cleangov_bad_state(tn, input, "a sum of weight * value of 0 when the weights sum to 0");
+	if (s->pos < 0 || s->neg < 0)
+		cleangov_bad_state(tn, input, "largest weights * values of 0 or more");
+	if (s->wv.hi > (double) s->n * s->pos * (1 + 1e-6) ||
+		-s->wv.hi > (double) s->n * s->neg * (1 + 1e-6))
+		cleangov_bad_state(tn, input, "a sum of weight * value within n times the largest terms of each sign");
 	PG_RETURN_POINTER(s);
 }

@@ -8,7 +8,7 @@ CREATE FUNCTION @extschema@.bid_screens_state_in(cstring) RETURNS @extschema@.bi
   AS 'MODULE_PATHNAME', 'bid_screens_state_in'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.bid_screens_state_in(cstring) IS
-  'Text input of bid_screens_state: (n,b1,b2,bn,mean,m2,m3,m4); refuses states no bids could produce (22P02).';
+  'Text input of bid_screens_state: (n,b1,b2,bn,s1,s1lo,s2,s2lo,s3,s3lo,s4,s4lo); refuses states no bids could produce (22P02).';
 
 CREATE FUNCTION @extschema@.bid_screens_state_out(@extschema@.bid_screens_state) RETURNS cstring
   AS 'MODULE_PATHNAME', 'bid_screens_state_out'
@@ -19,12 +19,12 @@ COMMENT ON FUNCTION @extschema@.bid_screens_state_out(@extschema@.bid_screens_st
 CREATE TYPE @extschema@.bid_screens_state (
   INPUT = @extschema@.bid_screens_state_in,
   OUTPUT = @extschema@.bid_screens_state_out,
-  INTERNALLENGTH = 64,
+  INTERNALLENGTH = 96,
   ALIGNMENT = double,
   STORAGE = plain
 );
 COMMENT ON TYPE @extschema@.bid_screens_state IS
-  'Partial state of bid_screens: bid count, lowest, second lowest and highest bid, and the central moments (mean, M2, M3, M4) of the bids other than the lowest, minus the second lowest (b2). Text form (n,b1,b2,bn,mean,m2,m3,m4) round-trips exactly.';
+  'Partial state of bid_screens: bid count, lowest, second lowest and highest bid, and the sums of the first four powers of (bid - b2) over the bids other than the lowest, as double-doubles (106 bits), so that the screens do not depend on the order of bids or of combination (doc/kernels.md). Text form (n,b1,b2,bn,s1,s1lo,s2,s2lo,s3,s3lo,s4,s4lo) round-trips exactly.';
 
 CREATE TYPE @extschema@.bid_screens_result AS (
   n bigint,
@@ -68,7 +68,7 @@ COMMENT ON FUNCTION @extschema@.bid_screens_final(@extschema@.bid_screens_state)
 CREATE AGGREGATE @extschema@.bid_screens(price float8) (
   SFUNC = @extschema@.bid_screens_transfn,
   STYPE = @extschema@.bid_screens_state,
-  INITCOND = '(0,0,0,0,0,0,0,0)',
+  INITCOND = '(0,0,0,0,0,0,0,0,0,0,0,0)',
   FINALFUNC = @extschema@.bid_screens_final,
   COMBINEFUNC = @extschema@.bid_screens_combine,
   PARALLEL = SAFE
@@ -81,7 +81,7 @@ COMMENT ON AGGREGATE @extschema@.bid_screens(float8) IS
 CREATE AGGREGATE @extschema@.bid_screens_partial(price float8) (
   SFUNC = @extschema@.bid_screens_transfn,
   STYPE = @extschema@.bid_screens_state,
-  INITCOND = '(0,0,0,0,0,0,0,0)',
+  INITCOND = '(0,0,0,0,0,0,0,0,0,0,0,0)',
   COMBINEFUNC = @extschema@.bid_screens_combine,
   PARALLEL = SAFE
 );
@@ -91,7 +91,7 @@ COMMENT ON AGGREGATE @extschema@.bid_screens_partial(float8) IS
 CREATE AGGREGATE @extschema@.bid_screens_merge(@extschema@.bid_screens_state) (
   SFUNC = @extschema@.bid_screens_combine,
   STYPE = @extschema@.bid_screens_state,
-  INITCOND = '(0,0,0,0,0,0,0,0)',
+  INITCOND = '(0,0,0,0,0,0,0,0,0,0,0,0)',
   FINALFUNC = @extschema@.bid_screens_final,
   COMBINEFUNC = @extschema@.bid_screens_combine,
   PARALLEL = SAFE

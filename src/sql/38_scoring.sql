@@ -18,7 +18,7 @@ CREATE FUNCTION @extschema@.weighted_mean_state_in(cstring) RETURNS @extschema@.
   AS 'MODULE_PATHNAME', 'cleangov_wmean_state_in'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.weighted_mean_state_in(cstring) IS
-  'Text input of cleangov.weighted_mean_state: n=<n>;w=<hi>,<lo>;wv=<hi>,<lo> (double-double sums of weights and of weight * value); refuses malformed states and states no rows could produce (22P02).';
+  'Text input of cleangov.weighted_mean_state: n=<n>;w=<hi>,<lo>;wv=<hi>,<lo>;max=<pos>,<neg> (double-double sums of weights and of weight * value, the largest positive and negative weight * value); refuses malformed states and states no rows could produce (22P02).';
 
 CREATE FUNCTION @extschema@.weighted_mean_state_out(@extschema@.weighted_mean_state) RETURNS cstring
   AS 'MODULE_PATHNAME', 'cleangov_wmean_state_out'
@@ -29,11 +29,11 @@ COMMENT ON FUNCTION @extschema@.weighted_mean_state_out(@extschema@.weighted_mea
 CREATE TYPE @extschema@.weighted_mean_state (
   INPUT = @extschema@.weighted_mean_state_in,
   OUTPUT = @extschema@.weighted_mean_state_out,
-  INTERNALLENGTH = 40,
+  INTERNALLENGTH = 56,
   ALIGNMENT = double
 );
 COMMENT ON TYPE @extschema@.weighted_mean_state IS
-  'Transition state of cleangov.weighted_mean: rows counted, and the sums of the weights and of weight * value as double-doubles (106 bits), so the mean does not depend on the order of rows or of combination. Text form n=<n>;w=<hi>,<lo>;wv=<hi>,<lo> round-trips exactly.';
+  'Transition state of cleangov.weighted_mean: rows counted, the sums of the weights and of weight * value as double-doubles (106 bits), and the largest positive and negative weight * value (exact in any order), so the mean does not depend on the order of rows or of combination (doc/robust.md). Text form n=<n>;w=<hi>,<lo>;wv=<hi>,<lo>;max=<pos>,<neg> round-trips exactly.';
 
 CREATE FUNCTION @extschema@.weighted_mean_trans(@extschema@.weighted_mean_state, float8, float8)
   RETURNS @extschema@.weighted_mean_state
@@ -71,7 +71,7 @@ COMMENT ON AGGREGATE @extschema@.weighted_mean(float8, float8) IS
 CREATE AGGREGATE @extschema@.weighted_mean_partial(value float8, weight float8) (
   SFUNC = @extschema@.weighted_mean_trans,
   STYPE = @extschema@.weighted_mean_state,
-  INITCOND = 'n=0;w=0,0;wv=0,0',
+  INITCOND = 'n=0;w=0,0;wv=0,0;max=0,0',
   COMBINEFUNC = @extschema@.weighted_mean_combine,
   PARALLEL = SAFE
 );
@@ -81,7 +81,7 @@ COMMENT ON AGGREGATE @extschema@.weighted_mean_partial(float8, float8) IS
 CREATE AGGREGATE @extschema@.weighted_mean_merge(@extschema@.weighted_mean_state) (
   SFUNC = @extschema@.weighted_mean_combine,
   STYPE = @extschema@.weighted_mean_state,
-  INITCOND = 'n=0;w=0,0;wv=0,0',
+  INITCOND = 'n=0;w=0,0;wv=0,0;max=0,0',
   FINALFUNC = @extschema@.weighted_mean_final,
   FINALFUNC_MODIFY = READ_ONLY,
   COMBINEFUNC = @extschema@.weighted_mean_combine,

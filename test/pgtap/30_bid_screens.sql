@@ -128,8 +128,8 @@ SELECT is(ARRAY(SELECT t FROM merged m JOIN got g USING (t)
           '{}'::int[], 'split -> text -> combine gives the single-pass screens for every tender');
 -- the functions called directly: ((100, 102) + (110)) = bid_screens over 100, 102, 110
 SELECT is((cleangov.bid_screens_final(cleangov.bid_screens_combine(
-             cleangov.bid_screens_transfn(cleangov.bid_screens_transfn('(0,0,0,0,0,0,0,0)', 110), 102),
-             cleangov.bid_screens_transfn('(0,0,0,0,0,0,0,0)', 100)))).rd,
+             cleangov.bid_screens_transfn(cleangov.bid_screens_transfn('(0,0,0,0,0,0,0,0,0,0,0,0)', 110), 102),
+             cleangov.bid_screens_transfn('(0,0,0,0,0,0,0,0,0,0,0,0)', 100)))).rd,
           (SELECT (cleangov.bid_screens(x)).rd FROM unnest('{100,102,110}'::float8[]) x),
           'transition, combine and final called directly agree with the aggregate');
 
@@ -138,7 +138,7 @@ SELECT throws_ok($$SELECT cleangov.bid_screens(x) FROM unnest('{1,NaN}'::float8[
                  'bid_screens: input must be a finite number', 'NaN is refused with 22003 naming the kernel');
 SELECT throws_ok($$SELECT cleangov.bid_screens(x) FROM unnest('{1,-0.01}'::float8[]) x$$, '22023',
                  'bid_screens: price must not be negative', 'a negative price is refused with 22023');
-SELECT throws_ok($$SELECT '(2,1,0,3,2,1,0,0)'::cleangov.bid_screens_state$$, '22P02', NULL,
+SELECT throws_ok($$SELECT '(2,1,0,3,0,0,0,0,0,0,0,0)'::cleangov.bid_screens_state$$, '22P02', NULL,
                  'a state with b2 < b1 is refused with 22P02');
 SELECT throws_ok($$SELECT cleangov.bid_screens(x) FROM unnest('{1e80,2e80,3e80,9e80}'::float8[]) x$$, '22003', NULL,
                  'moments beyond float8 are refused with 22003');
