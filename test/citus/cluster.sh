@@ -73,7 +73,10 @@ CONF
 cpsql() {
 	local name=$1
 	shift
-	"${CITUS_AS[@]}" $PGBIN/psql -X -h "$CITUS_DIR" -p "$(citus_port "$name")" -U postgres -d "$CITUS_DB" "$@"
+	# as the caller (files it reads are the caller's: a checkout in a
+	# directory of mode 700 is not readable by the servers' user), connected
+	# as the servers' superuser over their socket
+	$PGBIN/psql -X -h "$CITUS_DIR" -p "$(citus_port "$name")" -U postgres -d "$CITUS_DB" "$@"
 }
 
 citus_cluster_stop() {
