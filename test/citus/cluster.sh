@@ -96,3 +96,8 @@ if [ -n "${CITUS_DIR:-}" ] && [ -z "${CITUS_AS+x}" ]; then
 	CITUS_BASE_PORT=${CITUS_BASE_PORT:-${CLEANGOV_CITUS_PORT:-57640}}
 	if [ "$(id -u)" = 0 ]; then CITUS_AS=(runuser -u postgres --); else CITUS_AS=(); fi
 fi
+
+# TAP lines of the suite's shell tests (t_*.sh): they exit $fail.
+fail=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fail=1; }

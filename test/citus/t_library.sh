@@ -12,9 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/cluster.sh"
 cd "$here/../.."
 export PGOPTIONS='-c client_min_messages=warning'
-fail=0
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; fail=1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 chmod 755 "$out"

@@ -12,9 +12,6 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/cluster.sh"
-fail=0
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; fail=1; }
 ext=$(/usr/lib/postgresql/15/bin/pg_config --sharedir)/extension
 up=$ext/cleangov--0.1.0--0.1.0-citus-test.sql
 down=$ext/cleangov--0.1.0-citus-test--0.1.0.sql
