@@ -35,7 +35,8 @@ SELECT payment_id AS expense_id, unit_id AS unit_code, 'treasury_payment' AS cat
        payee AS payee_id
   FROM gov.payment;
 
-SELECT cleangov.bind('tender', 'cleangov_demo.tender');
+-- reach: writes to gov.tender reach the view's rows (watch triggers, incremental runs)
+SELECT cleangov.bind('tender', 'cleangov_demo.tender', reach => '{"gov.tender": {"tender_id": "tender_id"}}');
 SELECT cleangov.bind('bid', 'gov.bid', '{"bidder_id": "enterprise_id", "amount": "price"}');
 SELECT cleangov.bind('award', 'gov.award', '{"supplier_id": "enterprise_id"}');
 SELECT cleangov.bind('contract', 'cleangov_demo.contract');

@@ -24,6 +24,8 @@ CREATE TABLE @extschema@.rule_definition (
   period_expr   text,
   evidence_expr text,
   query         text,
+  statistics    text,
+  statistics_columns text,
   threshold_key text,
   threshold_expr text,
   exemption     text,
@@ -31,6 +33,8 @@ CREATE TABLE @extschema@.rule_definition (
   streak_step   text CHECK (streak_step IN ('day', 'month', 'year')),
   realtime      bool NOT NULL DEFAULT false,
   reads         text[] NOT NULL DEFAULT '{}',
+  passes        text[] NOT NULL DEFAULT '{}',
+  grain         text,
   query_columns text[] NOT NULL DEFAULT '{}',
   needs         text[] NOT NULL DEFAULT '{}',
   degrades      jsonb NOT NULL DEFAULT '{}',
@@ -42,11 +46,12 @@ CREATE TABLE @extschema@.rule_definition (
   shipped       boolean NOT NULL DEFAULT @extschema@.creating_extension_script(),
   CHECK (kind <> 'row' OR (shape IS NOT NULL AND condition IS NOT NULL AND value_expr IS NOT NULL AND query IS NULL)),
   CHECK (kind <> 'set' OR (query IS NOT NULL AND shape IS NULL AND condition IS NULL AND value_expr IS NULL AND threshold_expr IS NULL)),
+  CHECK (statistics IS NULL OR (kind = 'set' AND streak_min IS NULL)),
   CHECK (threshold_key IS NULL OR threshold_expr IS NULL),
   CHECK ((streak_min IS NULL) = (streak_step IS NULL))
 );
 COMMENT ON TABLE @extschema@.rule_definition IS
-  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); threshold_key or threshold_expr (a row rule''s threshold per row; a set rule returns a threshold column): the threshold stored with each alert, in the unit of value; reads: the shapes read (derived); reads_columns: the optional shape columns read, as shape.column (derived by probing); needs: the shape columns the rule cannot run without; degrades: for each other optional column read, what changes when it is absent; quarantined_at: set when the rule failed at run time; owner: the role whose rights the rule''s SQL runs with (its author, or a role the author is a member of; shipped rules: the extension''s owner). Shipped definitions are left out of pg_dump until changed.';
+  'How the engine evaluates a rule of cleangov.rule: a row rule (condition and value over one row of a shape) or a set rule (a query), with optional exemption and streak; checked when written. realtime: a set rule is also evaluated by the watch triggers (row rules always are); threshold_key or threshold_expr (a row rule''s threshold per row; a set rule returns a threshold column): the threshold stored with each alert, in the unit of value; reads: the shapes read (derived, with those of its passes); passes: the shared passes its query and statistics read as cleangov_pass.<name> (derived; cleangov.pass); statistics: a set rule''s population statistics, a query whose rows the rule''s query reads as cleangov_statistics (computed by a whole evaluation, stored in cleangov.rule_statistic, read from there when some subjects only are evaluated); statistics_columns: their column list (derived); grain: the subject kind a set rule can be evaluated for some subjects of (derived: its query reads the shapes only through passes of that grain that take {subjects}; the watch triggers and incremental runs then evaluate only the subjects a write reached); reads_columns: the optional shape columns read, as shape.column (derived by probing); needs: the shape columns the rule cannot run without; degrades: for each other optional column read, what changes when it is absent; quarantined_at: set when the rule failed at run time; owner: the role whose rights the rule''s SQL runs with (its author, or a role the author is a member of; shipped rules: the extension''s owner). Shipped definitions are left out of pg_dump until changed.';
 CREATE TRIGGER rule_definition_changed BEFORE UPDATE ON @extschema@.rule_definition
   FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_changed();
 CREATE TRIGGER rule_definition_restore BEFORE INSERT ON @extschema@.rule_definition
@@ -180,7 +185,7 @@ COMMENT ON FUNCTION @extschema@.rule_literal(jsonb, text, text) IS
 -- only where the author wrote SQL (see rule_sql_split).  Called on SQL the
 -- rule's author wrote and on nothing else: text the engine quoted itself
 -- (the rule code, the subject kind) never goes through it.
-CREATE FUNCTION @extschema@.rule_render(sql text, thresholds jsonb, rule_code text DEFAULT NULL)
+CREATE FUNCTION @extschema@.rule_render(sql text, thresholds jsonb, rule_code text DEFAULT NULL, subjects text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -195,6 +200,12 @@ BEGIN
   parts := @extschema@.rule_sql_split(sql);
   out_sql := parts[1];
   FOR i IN 1 .. (cardinality(parts) - 1) / 2 LOOP
+    -- {subjects}: the keys a scoped evaluation reads (SQL the engine made:
+    -- a variable of a generated function), NULL for every subject
+    IF parts[2 * i] = 'subjects' THEN
+      out_sql := out_sql || ' (' || coalesce(subjects, 'NULL') || ')::text[] ' || parts[2 * i + 1];
+      CONTINUE;
+    END IF;
     IF NOT coalesce(thresholds ? parts[2 * i], false) THEN
       RAISE EXCEPTION 'rule %: threshold "%" is used but not set', coalesce(rule_code, '?'), parts[2 * i]
         USING ERRCODE = 'undefined_object',
@@ -207,8 +218,8 @@ BEGIN
   RETURN out_sql;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text) IS
-  'Replaces each {name} placeholder of a rule''s SQL (outside string literals, quoted identifiers and comments) by the threshold of that name as a literal (cleangov.rule_literal: always data, never SQL); an unset threshold raises 42704, a nested array or object 22023.';
+COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text, text) IS
+  'Replaces each {name} placeholder of a rule''s SQL (outside string literals, quoted identifiers and comments) by the threshold of that name as a literal (cleangov.rule_literal: always data, never SQL); {subjects} (reserved) by the engine''s SQL of the subject keys evaluated, (NULL)::text[] when none is given (every subject); an unset threshold raises 42704, a nested array or object 22023.';
 
 -- The eleven fields of a row rule's hit (in cleangov.hit's order) as SQL
 -- expressions over the row r of its shape, thresholds substituted.  Shared by
@@ -275,7 +286,9 @@ COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition) 
 -- The SQL that yields the rule's hits as one column h of type cleangov.hit.
 -- source replaces a row rule's bound view (the watch triggers pass the
 -- statement's transition table read through the binding).
-CREATE FUNCTION @extschema@.rule_sql(d @extschema@.rule_definition, source text DEFAULT NULL)
+CREATE FUNCTION @extschema@.rule_sql(d @extschema@.rule_definition, source text DEFAULT NULL,
+                                     with_passes boolean DEFAULT true, subjects text DEFAULT NULL,
+                                     statistics_row boolean DEFAULT false, stored_statistics boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -289,6 +302,7 @@ DECLARE
   cols text[] := d.query_columns;
   thr text;
   out_sql text;
+  ctes text := '';
 BEGIN
   SELECT * INTO r FROM @extschema@.rule x WHERE x.rule_code = d.rule_code;
   IF r.rule_code IS NULL THEN
@@ -313,7 +327,15 @@ BEGIN
       CASE WHEN 'threshold' = ANY (cols) THEN 'coalesce(h.threshold::float8, ' || thr || ')' ELSE thr END,
       CASE WHEN 'level' = ANY (cols) THEN 'h.level' ELSE 'NULL::@extschema@.level' END,
       CASE WHEN 'source_key' = ANY (cols) THEN 'h.source_key::text' ELSE 'NULL::text' END,
-      @extschema@.rule_render(d.query, r.thresholds, d.rule_code));
+      @extschema@.rule_render(@extschema@.pass_refs(d.query), r.thresholds, d.rule_code, subjects));
+    -- the shared passes it reads, computed before it (55_pass.sql); left
+    -- out when a query of several rules computes them once for all
+    IF with_passes AND cardinality(d.passes) > 0 THEN
+      ctes := array_to_string(@extschema@.pass_ctes(d.passes, r.thresholds, d.rule_code, subjects), ', ') || ', ';
+    END IF;
+    IF d.statistics IS NOT NULL THEN
+      ctes := ctes || @extschema@.statistics_ctes(d, r.thresholds, subjects IS NOT NULL OR stored_statistics) || ', ';
+    END IF;
   END IF;
 
   -- The rule's own query is fenced off (a MATERIALIZED CTE, planned and run
@@ -323,8 +345,15 @@ BEGIN
   -- one is refused, while a fenced query over distributed tables runs on the
   -- workers and its hits are checked on the coordinator (doc/citus.md).
   -- On one node it costs a tuplestore of the hits, which are few.
-  out_sql := format('WITH cleangov_hits AS MATERIALIZED (%s) SELECT * FROM cleangov_hits h WHERE h.subject_key IS NOT NULL AND %s',
-                    inner_sql, @extschema@.rule_exemption_sql(d));
+  out_sql := format('WITH %s cleangov_hits AS MATERIALIZED (%s) SELECT * FROM cleangov_hits h WHERE h.subject_key IS NOT NULL AND %s',
+                    ctes, inner_sql, @extschema@.rule_exemption_sql(d));
+  -- A whole evaluation hands its statistics to run(), which stores them:
+  -- one more row, of subject kind cleangov:statistics, never an alert.
+  IF statistics_row AND d.statistics IS NOT NULL AND subjects IS NULL AND NOT stored_statistics THEN
+    out_sql := out_sql || format(' UNION ALL SELECT %L::text, ''cleangov:statistics''::text, ''''::text, NULL::text, ''''::text,'
+                                 ' NULL::float8, NULL::float8, NULL::@extschema@.level, cleangov_sj.j, NULL::text, NULL::text FROM cleangov_statistics_json cleangov_sj',
+                                 d.rule_code);
+  END IF;
   -- Streak: only periods closing a run of at least streak_min consecutive
   -- breaches of the same subject count (gaps and islands on the period's
   -- ordinal; a missing period breaks the run).  Islands and lengths are
@@ -348,8 +377,8 @@ BEGIN
     out_sql);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rule_sql(@extschema@.rule_definition, text) IS
-  'The SQL that computes the hits of a rule definition (one column h of type cleangov.hit), thresholds substituted, exemptions and streak applied; source replaces a row rule''s shape view. Stable because it reads the rule tables.';
+COMMENT ON FUNCTION @extschema@.rule_sql(@extschema@.rule_definition, text, boolean, text, boolean, boolean) IS
+  'The SQL that computes the hits of a rule definition (one column h of type cleangov.hit), thresholds substituted, exemptions and streak applied; source replaces a row rule''s shape view; with_passes false leaves out the CTEs of its shared passes (a query of several rules computes them once); subjects: SQL of the subject keys to evaluate ({subjects}; NULL: all; the statistics are then read from cleangov.rule_statistic); statistics_row: a whole evaluation adds one row of subject kind cleangov:statistics whose evidence is the statistics computed (for run() to store); stored_statistics: read the statistics from cleangov.rule_statistic even for every subject. Stable because it reads the rule tables.';
 
 CREATE FUNCTION @extschema@.rule_sql(rule_code text, source text DEFAULT NULL)
 RETURNS text
@@ -611,8 +640,23 @@ BEGIN
     RAISE EXCEPTION 'rule %: threshold_key "%" is not among the rule''s thresholds', NEW.rule_code, NEW.threshold_key
       USING ERRCODE = 'undefined_object';
   END IF;
+  NEW.passes := CASE WHEN NEW.kind = 'set' THEN @extschema@.passes_read(concat_ws(' ', NEW.query, NEW.statistics)) ELSE '{}' END;
+  sh := (SELECT n FROM unnest(NEW.passes) n WHERE NOT EXISTS (SELECT FROM @extschema@.pass p WHERE p.pass = n) LIMIT 1);
+  IF sh IS NOT NULL THEN
+    RAISE EXCEPTION 'rule %: unknown pass "%"', NEW.rule_code, sh
+      USING ERRCODE = 'undefined_object', HINT = 'The passes are listed in cleangov.pass.';
+  END IF;
+  -- Evaluable for some subjects: the query reads the shapes only through
+  -- passes of one grain, each of which takes {subjects}.
+  NEW.grain := CASE WHEN NEW.kind = 'set' AND cardinality(@extschema@.passes_read(NEW.query)) > 0
+                          AND NEW.query !~ 'cleangov_bound\.'
+                          AND NOT EXISTS (SELECT FROM @extschema@.pass p WHERE p.pass = ANY (@extschema@.passes_read(NEW.query))
+                                             AND NOT 'subjects' = ANY (@extschema@.rule_sql_split(p.query)))
+                     THEN (SELECT CASE WHEN count(DISTINCT p.grain) = 1 THEN min(p.grain) END
+                             FROM @extschema@.pass p WHERE p.pass = ANY (@extschema@.passes_read(NEW.query))) END;
   all_sql := concat_ws(' ', NEW.condition, NEW.value_expr, NEW.threshold_expr, NEW.subject_expr, NEW.unit_expr,
-                       NEW.period_expr, NEW.evidence_expr, NEW.query, NEW.exemption);
+                       NEW.period_expr, NEW.evidence_expr, NEW.query, NEW.exemption, NEW.statistics,
+                       (SELECT string_agg(p.query, ' ') FROM @extschema@.pass p WHERE p.pass = ANY (NEW.passes)));
   SELECT coalesce(array_agg(DISTINCT m[1]), '{}') INTO shapes
     FROM regexp_matches(all_sql, 'cleangov_bound\.(\w+)', 'g') m;
   IF NEW.kind = 'row' AND NOT NEW.shape = ANY (shapes) THEN
@@ -643,8 +687,25 @@ BEGIN
              FROM @extschema@.shape_column c WHERE c.shape = sh));
       END IF;
     END LOOP;
+    IF NEW.statistics IS NOT NULL THEN
+      -- the statistics' columns, as the rule reads them back from jsonb
+      EXECUTE 'CREATE VIEW cleangov_bound.cleangov_statistics_check AS '
+        || CASE WHEN cardinality(NEW.passes) > 0
+                THEN 'WITH ' || array_to_string(@extschema@.pass_ctes(NEW.passes, th, NEW.rule_code), ', ') || ' ' ELSE '' END
+        || 'SELECT * FROM (' || @extschema@.rule_render(@extschema@.pass_refs(NEW.statistics), th, NEW.rule_code) || ') cleangov_q';
+      NEW.statistics_columns := (SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+                                   FROM pg_attribute a
+                                  WHERE a.attrelid = 'cleangov_bound.cleangov_statistics_check'::regclass AND a.attnum > 0);
+    ELSE
+      NEW.statistics_columns := NULL;
+    END IF;
     IF NEW.kind = 'set' THEN
-      EXECUTE 'CREATE VIEW cleangov_bound.cleangov_rule_check AS ' || @extschema@.rule_render(NEW.query, th, NEW.rule_code);
+      EXECUTE 'CREATE VIEW cleangov_bound.cleangov_rule_check AS '
+        || CASE WHEN cardinality(NEW.passes) > 0 OR NEW.statistics IS NOT NULL
+                THEN 'WITH ' || array_to_string(@extschema@.pass_ctes(NEW.passes, th, NEW.rule_code)
+                                                || CASE WHEN NEW.statistics IS NOT NULL THEN @extschema@.statistics_ctes(NEW, th) END, ', ')
+                     || ' SELECT * FROM (' || @extschema@.rule_render(@extschema@.pass_refs(NEW.query), th, NEW.rule_code) || ') cleangov_q'
+                ELSE @extschema@.rule_render(NEW.query, th, NEW.rule_code) END;
       cols := '{}';
       FOR col IN SELECT a.attname::text AS name, a.atttypid::regtype AS type,
                         (SELECT t.typcategory FROM pg_type t WHERE t.oid = a.atttypid) AS cat

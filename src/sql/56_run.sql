@@ -253,6 +253,10 @@ BEGIN
       RETURN format('its owner %s may not read cleangov_bound.%s', d.owner, s);
     END IF;
   END LOOP;
+  IF watching AND d.statistics IS NOT NULL AND d.grain IS NOT NULL
+     AND NOT has_table_privilege(o, '@extschema@.rule_statistic', 'SELECT') THEN
+    RETURN format('its owner %s may not read cleangov.rule_statistic (the population statistics the rule compares with)', d.owner);
+  END IF;
   IF watching AND NOT (has_function_privilege(o, '@extschema@.raise_rule_hits(@extschema@.hit[], text)', 'EXECUTE')
                        AND has_function_privilege(o, '@extschema@.record_rule_failure(text, text, text, text, text)', 'EXECUTE')) THEN
     RETURN format('its owner %s may not execute cleangov.raise_rule_hits and cleangov.record_rule_failure', d.owner);
@@ -265,9 +269,12 @@ COMMENT ON FUNCTION @extschema@.rule_owner_lacks(@extschema@.rule_definition, re
 
 -- Batch runs execute a rule's SQL with its owner's rights, never with those
 -- of whoever calls run(): one generated SECURITY DEFINER function per rule
--- owner, cleangov_bound.rules_<owner oid>(rule_code, count_shapes), owned by
--- that owner, holds the owner's rules as static SQL and returns a rule's
--- hits (and the row counts of the shapes asked for).  It only reads: the
+-- owner, cleangov_bound.rules_<owner oid>(rule_code, count_shapes, cleangov_codes, cleangov_since, cleangov_stored),
+-- owned by that owner, holds the owner's rules as static SQL and returns a
+-- rule's hits (and the row counts of the shapes asked for).  The owner's
+-- rules that share their passes (55_pass.sql) have one more branch, keyed
+-- by their pass_group(): one query that computes each pass once and
+-- evaluates the rules in codes over it.  It only reads: the
 -- hits go to raise_rule_hits() in run().  EXECUTE is granted to cleangov_admin,
 -- who may read every alert the hits become.  The functions are generated
 -- again when rules change (the rewatch_all triggers) and, after the
@@ -284,6 +291,7 @@ DECLARE
   branches text[];
   hit_sql text;
   f text;
+  g record;
 BEGIN
   -- in the extension's scripts the functions would become members of the
   -- extension: drop them there, run() makes them again
@@ -298,29 +306,69 @@ BEGIN
     branches := '{}';
     FOR d IN SELECT * FROM @extschema@.rule_definition x WHERE x.owner = own.rolname ORDER BY x.rule_code LOOP
       BEGIN
-        hit_sql := format('hits := (SELECT array_agg(q.h) FROM (%s) q);', @extschema@.rule_sql(d));
+        hit_sql := format('hits := (SELECT array_agg(q.h) FROM (%s) q);', @extschema@.rule_sql(d, NULL, true, NULL, true));
+        -- the statistics stored (a run that keeps them), and some subjects
+        -- only (incremental runs)
+        IF d.statistics IS NOT NULL THEN
+          hit_sql := format(E'IF cleangov_subjects IS NULL AND NOT cleangov_stored THEN\n        %s\n      ELSIF cleangov_subjects IS NULL THEN\n        hits := (SELECT array_agg(q.h) FROM (%s) q);\n      ELSE\n        %s\n      END IF;',
+                            hit_sql, @extschema@.rule_scoped_sql(d, NULL),
+                            CASE WHEN d.grain IS NOT NULL THEN format('hits := (SELECT array_agg(q.h) FROM (%s) q);', @extschema@.rule_scoped_sql(d, 'cleangov_subjects'))
+                                 ELSE format('RAISE EXCEPTION ''rule %s cannot be evaluated for some subjects'' USING ERRCODE = ''feature_not_supported'';', d.rule_code) END);
+        ELSIF d.grain IS NOT NULL THEN
+          hit_sql := format(E'IF cleangov_subjects IS NULL THEN\n        %s\n      ELSE\n        hits := (SELECT array_agg(q.h) FROM (%s) q);\n      END IF;',
+                            hit_sql, @extschema@.rule_scoped_sql(d, 'cleangov_subjects'));
+        END IF;
+        IF d.grain IS NOT NULL THEN
+          -- an incremental run: the subjects reached by rows written since
+          -- (read with the owner's rights), or the reason to read all
+          hit_sql := format(E'IF cleangov_since IS NOT NULL THEN\n        SELECT t.keys, t.why INTO cleangov_subjects, cleangov_note FROM cleangov.touched_subjects(%L, cleangov_since) t;\n' ||
+                            E'        cleangov_note := coalesce(''whole: '' || cleangov_note, format(''incremental: %%s subject(s) touched'', cardinality(cleangov_subjects)));\n      END IF;\n      %s',
+                            d.rule_code, hit_sql);
+        END IF;
       EXCEPTION WHEN OTHERS THEN
         -- a rule that no longer renders (a threshold removed) fails when run
         hit_sql := format('RAISE EXCEPTION USING ERRCODE = %L, MESSAGE = %L;', SQLSTATE, SQLERRM);
       END;
       branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', d.rule_code, d.reads, hit_sql);
     END LOOP;
+    -- The owner's rules that share their passes (pass_group): one query,
+    -- each pass computed once, each rule's branch run only when run() asks
+    -- for it (codes; a one-time filter, so a rule left out costs nothing).
+    FOR g IN SELECT k.grp, array_agg(k.rule_code ORDER BY k.rule_code) AS codes
+               FROM (SELECT x.rule_code, @extschema@.pass_group(x) AS grp FROM @extschema@.rule_definition x
+                      WHERE x.owner = own.rolname AND cardinality(x.passes) > 0) k
+              GROUP BY k.grp HAVING count(*) > 1 ORDER BY k.grp LOOP
+      BEGIN
+        SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = g.codes[1];
+        hit_sql := format(E'hits := (SELECT array_agg(q.h) FROM (WITH %s\n        %s) q);',
+          array_to_string(@extschema@.pass_ctes(d.passes, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code),
+                                                d.rule_code), E',\n      '),
+          (SELECT string_agg(format('SELECT x.h FROM (%s) x WHERE %L = ANY (cleangov_codes)', @extschema@.rule_sql(y, NULL, false, NULL, true), y.rule_code),
+                             E'\n        UNION ALL ' ORDER BY y.rule_code)
+             FROM @extschema@.rule_definition y WHERE y.rule_code = ANY (g.codes)));
+      EXCEPTION WHEN OTHERS THEN
+        hit_sql := format('RAISE EXCEPTION USING ERRCODE = %L, MESSAGE = %L;', SQLSTATE, SQLERRM);
+      END;
+      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', g.grp,
+        (SELECT array_agg(DISTINCT s ORDER BY s) FROM @extschema@.rule_definition y, unnest(y.reads) s WHERE y.rule_code = ANY (g.codes)),
+        hit_sql);
+    END LOOP;
     EXECUTE format(
-      E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(rule_code text, count_shapes text[], OUT hits cleangov.hit[], OUT counts bigint[])\n' ||
+      E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(rule_code text, count_shapes text[], cleangov_codes text[], cleangov_since xid8, cleangov_stored boolean, OUT hits cleangov.hit[], OUT counts bigint[], OUT cleangov_note text)\n' ||
       E'LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS %L',
       'rules_' || own.oid,
-      format(E'DECLARE\n  allowed text[];\n  s text;\n  c bigint;\nBEGIN\n  CASE rule_code\n%s\n' ||
+      format(E'DECLARE\n  allowed text[];\n  s text;\n  c bigint;\n  cleangov_subjects text[];\nBEGIN\n  CASE rule_code\n%s\n' ||
              E'    ELSE RAISE EXCEPTION ''rule %% is not owned by %%'', rule_code, %L USING ERRCODE = ''undefined_object'';\n  END CASE;\n' ||
              E'  counts := ''{}'';\n  FOREACH s IN ARRAY coalesce(count_shapes, ''{}'') LOOP\n' ||
              E'    IF NOT s = ANY (allowed) THEN\n' ||
              E'      RAISE EXCEPTION ''rule %% does not read shape %%'', rule_code, s USING ERRCODE = ''invalid_parameter_value'';\n    END IF;\n' ||
              E'    EXECUTE format(''SELECT count(*) FROM cleangov_bound.%%I'', s) INTO c;\n    counts := counts || c;\n  END LOOP;\nEND',
              array_to_string(branches, E'\n'), own.rolname));
-    EXECUTE format('ALTER FUNCTION cleangov_bound.%I(text, text[]) OWNER TO %I', 'rules_' || own.oid, own.rolname);
-    EXECUTE format('REVOKE ALL ON FUNCTION cleangov_bound.%I(text, text[]) FROM PUBLIC', 'rules_' || own.oid);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION cleangov_bound.%I(text, text[]) TO cleangov_admin', 'rules_' || own.oid);
-    EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I(text, text[]) IS %L', 'rules_' || own.oid,
-                   format('cleangov: the rules owned by %s, run with its rights by cleangov.run(); generated by cleangov.refresh_runners(), do not edit', own.rolname));
+    EXECUTE format('ALTER FUNCTION cleangov_bound.%I(text, text[], text[], xid8, boolean) OWNER TO %I', 'rules_' || own.oid, own.rolname);
+    EXECUTE format('REVOKE ALL ON FUNCTION cleangov_bound.%I(text, text[], text[], xid8, boolean) FROM PUBLIC', 'rules_' || own.oid);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION cleangov_bound.%I(text, text[], text[], xid8, boolean) TO cleangov_admin', 'rules_' || own.oid);
+    EXECUTE format('COMMENT ON FUNCTION cleangov_bound.%I(text, text[], text[], xid8, boolean) IS %L', 'rules_' || own.oid,
+                   format('cleangov: the rules owned by %s, run with its rights by cleangov.run() (rule_code: one rule; a cleangov_pass: key, the rules in codes that share their passes, in one query); generated by cleangov.refresh_runners(), do not edit', own.rolname));
   END LOOP;
   -- owners that own no rule any more
   FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p
@@ -331,12 +379,13 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_runners() IS
-  'Generates again the functions cleangov_bound.rules_<owner oid>(rule_code, count_shapes) through which cleangov.run() evaluates each rule with its owner''s rights (one security definer function per rule owner, owned by it). Called when rules change. Security definer because it creates functions owned by the rules'' owners. Volatile because it creates functions; parallel unsafe because it does.';
+  'Generates again the functions cleangov_bound.rules_<owner oid>(rule_code, count_shapes, cleangov_codes, cleangov_since, cleangov_stored) through which cleangov.run() evaluates each rule with its owner''s rights (one security definer function per rule owner, owned by it; the rules sharing their passes also in one query each). Called when rules change. Security definer because it creates functions owned by the rules'' owners. Volatile because it creates functions; parallel unsafe because it does.';
 REVOKE EXECUTE ON FUNCTION @extschema@.refresh_runners() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.refresh_runners() TO cleangov_admin;
 
 -- volatile because it raises alerts and writes the run log
-CREATE FUNCTION @extschema@.run(rule_code text DEFAULT NULL, domain text DEFAULT NULL)
+CREATE FUNCTION @extschema@.run(rule_code text DEFAULT NULL, domain text DEFAULT NULL,
+                                incremental boolean DEFAULT false, refresh_statistics boolean DEFAULT NULL)
 RETURNS SETOF @extschema@.run_log
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -355,6 +404,24 @@ DECLARE
   runner text;
   todo text[];
   cnts bigint[];
+  grp text;
+  groups jsonb := '{}';
+  gcodes text[];
+  gdone text[] := '{}';
+  gfailed text[] := '{}';
+  ghits @extschema@.hit[] := '{}';
+  gnew @extschema@.hit[];
+  refresh bigint;
+  horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+  -- the population statistics stored are kept (read, not computed) by
+  -- incremental runs and by runs asked not to refresh them
+  keep boolean := coalesce(NOT run.refresh_statistics, run.incremental);
+  scoped text[] := '{}';
+  since xid8;
+  stored boolean;
+  note text;
+  ev @extschema@.rule_evaluation;
+  st @extschema@.rule_statistic;
 BEGIN
   IF run.rule_code IS NOT NULL AND NOT EXISTS (
        SELECT FROM @extschema@.rule_definition x WHERE x.rule_code = run.rule_code) THEN
@@ -369,6 +436,33 @@ BEGIN
        AND (run.domain IS NULL OR r.domain = run.domain)
        AND (x.quarantined_at IS NULL OR x.rule_code = run.rule_code)
      ORDER BY x.rule_code);
+  -- Incremental: the rules evaluated for the subjects written since their
+  -- last evaluation (56_incremental.sql): a grain, hits of that kind only
+  -- (R024's tenderers are flagged over all their processes), evaluated
+  -- before, and population statistics unchanged since (a refresh can move
+  -- any subject across a fence: such a rule is evaluated whole).
+  IF incremental AND keep THEN
+    scoped := ARRAY(
+      SELECT x.rule_code FROM @extschema@.rule_definition x JOIN @extschema@.rule_evaluation e USING (rule_code)
+        LEFT JOIN @extschema@.rule_statistic s USING (rule_code)
+       WHERE x.rule_code = ANY (rules) AND x.grain IS NOT NULL AND NOT 'subject_kind' = ANY (x.query_columns)
+         AND (x.statistics IS NULL OR (s.refresh_id IS NOT NULL AND s.refresh_id = e.statistics_refresh)));
+  END IF;
+  -- The rules that can run and share their passes (55_pass.sql), evaluated
+  -- whole with their statistics computed: each group is evaluated in one
+  -- query, when the loop reaches its first rule.
+  FOR d IN SELECT x.* FROM @extschema@.rule_definition x
+            WHERE x.rule_code = ANY (rules) AND cardinality(x.passes) > 0 AND NOT keep LOOP
+    CONTINUE WHEN @extschema@.rule_cannot_run(d) IS NOT NULL OR @extschema@.rule_owner_lacks(d) IS NOT NULL;
+    BEGIN
+      grp := @extschema@.pass_group(d);
+    EXCEPTION WHEN OTHERS THEN
+      grp := NULL;   -- it fails on its own, below
+    END;
+    IF grp IS NOT NULL THEN
+      groups := jsonb_set(groups, ARRAY[grp], coalesce(groups -> grp, '[]') || to_jsonb(d.rule_code));
+    END IF;
+  END LOOP;
   FOREACH code IN ARRAY rules LOOP
     i := i + 1;
     SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = code;
@@ -377,7 +471,7 @@ BEGIN
     sh := @extschema@.rule_cannot_run(d);
     IF sh IS NULL THEN
       why := @extschema@.rule_owner_lacks(d);
-      runner := format('cleangov_bound.rules_%s(text, text[])', (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner));
+      runner := format('cleangov_bound.rules_%s(text, text[], text[], xid8, boolean)', (SELECT r.oid FROM pg_roles r WHERE r.rolname = d.owner));
       IF why IS NULL AND to_regprocedure(runner) IS NULL
          AND has_function_privilege('@extschema@.refresh_runners()', 'EXECUTE') THEN
         PERFORM @extschema@.refresh_runners();
@@ -399,18 +493,81 @@ BEGIN
       BEGIN
         -- The rule's SQL runs with its owner's rights (refresh_runners).
         -- Rows read: the rows of the shapes the rule reads, counted once per run.
-        todo := ARRAY(SELECT s FROM unnest(d.reads) s WHERE NOT counted ? s);
-        EXECUTE format('SELECT r.hits, r.counts FROM %s(%L, %L) r', substr(runner, 1, strpos(runner, '(') - 1), code, todo)
-          INTO hit_arr, cnts;
-        counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
+        grp := NULL;
+        gcodes := '{}';
+        stored := false;
+        refresh := NULL;
+        note := NULL;
+        IF cardinality(d.passes) > 0 THEN
+          SELECT g.key, ARRAY(SELECT jsonb_array_elements_text(g.value)) INTO grp, gcodes
+            FROM jsonb_each(groups) g WHERE g.value ? code;
+        END IF;
+        IF cardinality(gcodes) > 1 AND NOT grp = ANY (gfailed) AND NOT code = ANY (gdone) THEN
+          -- the first rule of its group: the group's one query, now
+          BEGIN
+            todo := ARRAY(SELECT DISTINCT s FROM @extschema@.rule_definition y, unnest(y.reads) s
+                           WHERE y.rule_code = ANY (gcodes) AND NOT counted ? s ORDER BY s);
+            EXECUTE format('SELECT r.hits, r.counts FROM %s(%L, %L, %L, NULL, false) r', substr(runner, 1, strpos(runner, '(') - 1), grp, todo, gcodes)
+              INTO gnew, cnts;
+            ghits := ghits || coalesce(gnew, '{}');
+            gdone := gdone || gcodes;
+            counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
+          EXCEPTION WHEN OTHERS THEN
+            -- each rule of the group on its own: the failing one is found
+            gfailed := gfailed || grp;
+          END;
+        END IF;
+        IF code = ANY (gdone) THEN
+          hit_arr := ARRAY(SELECT u FROM unnest(ghits) u WHERE u.rule_code = code);
+          l.message := format('evaluated in one query with %s, sharing passes %s (the duration of the query is the first rule''s)',
+                              array_to_string(array_remove(gcodes, code), ', '), array_to_string(d.passes, ', '));
+        ELSE
+          -- incremental (the runner reads the subjects written since, or
+          -- says why it read all), or whole; the statistics computed, or
+          -- read as stored (refresh_statistics false; incremental rules)
+          SELECT * INTO ev FROM @extschema@.rule_evaluation e WHERE e.rule_code = code;
+          SELECT * INTO st FROM @extschema@.rule_statistic s WHERE s.rule_code = code;
+          since := CASE WHEN code = ANY (scoped) THEN ev.horizon END;
+          stored := d.statistics IS NOT NULL AND st.rule_code IS NOT NULL AND keep;
+          todo := ARRAY(SELECT s FROM unnest(d.reads) s WHERE NOT counted ? s);
+          EXECUTE format('SELECT r.hits, r.counts, r.cleangov_note FROM %s(%L, %L, NULL, %L, %L) r', substr(runner, 1, strpos(runner, '(') - 1), code, todo, since, stored)
+            INTO hit_arr, cnts, note;
+          counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
+          IF incremental THEN
+            l.message := coalesce(note, CASE
+              WHEN d.grain IS NULL THEN 'whole: it reads its shapes other than through passes that take {subjects}'
+              WHEN 'subject_kind' = ANY (d.query_columns) THEN format('whole: it flags subjects other than its %s', d.grain)
+              WHEN ev.rule_code IS NULL THEN 'whole: its first evaluation'
+              WHEN NOT keep THEN 'whole: statistics refreshed'
+              WHEN d.statistics IS NOT NULL AND st.rule_code IS NULL THEN 'whole: no statistics stored yet'
+              ELSE 'whole: its statistics changed since its last evaluation' END);
+          END IF;
+          IF stored THEN
+            refresh := st.refresh_id;
+          END IF;
+        END IF;
+        -- the population statistics it computed: stored, and named in its
+        -- hits' evidence (55_statistics.sql)
+        IF d.statistics IS NOT NULL AND (code = ANY (gdone) OR NOT stored) THEN
+          refresh := @extschema@.store_rule_statistics(code,
+                       (SELECT u.evidence FROM unnest(hit_arr) u WHERE u.subject_kind = 'cleangov:statistics' LIMIT 1), rid);
+          hit_arr := @extschema@.hits_with_refresh(
+                       ARRAY(SELECT u FROM unnest(hit_arr) u WHERE u.subject_kind IS DISTINCT FROM 'cleangov:statistics'), refresh);
+        END IF;
         l.rows_read := coalesce((SELECT sum((counted ->> s)::bigint) FROM unnest(d.reads) s), 0);
+        INSERT INTO @extschema@.rule_evaluation AS e (rule_code, horizon, statistics_refresh, run_id, mode)
+        VALUES (code, horizon, CASE WHEN d.statistics IS NOT NULL THEN refresh END, rid,
+                CASE WHEN l.message LIKE 'incremental:%' THEN 'incremental' ELSE 'whole' END)
+        ON CONFLICT ON CONSTRAINT rule_evaluation_pkey DO UPDATE
+           SET horizon = excluded.horizon, statistics_refresh = excluded.statistics_refresh, run_id = excluded.run_id,
+               mode = excluded.mode, evaluated_at = pg_catalog.now();
         l.hits := coalesce(cardinality(hit_arr), 0);
         SELECT count(*) FILTER (WHERE a.action = 'raised'), count(*) FILTER (WHERE a.action = 'refreshed'),
                count(*) FILTER (WHERE a.action = 'rejected')
           INTO l.raised, l.refreshed, l.rejected
           FROM @extschema@.raise_rule_hits(coalesce(hit_arr, '{}'), 'run') a;
         IF l.rejected > 0 THEN
-          l.message := format('%s hit(s) with a NaN or infinite number not raised (cleangov.rejected_hit)', l.rejected);
+          l.message := concat_ws('; ', l.message, format('%s hit(s) with a NaN or infinite number not raised (cleangov.rejected_hit)', l.rejected));
         END IF;
         IF d.quarantined_at IS NOT NULL THEN
           UPDATE @extschema@.rule_definition x SET quarantined_at = NULL WHERE x.rule_code = code;
@@ -435,10 +592,11 @@ BEGIN
       coalesce(l.raised, 0), l.duration_ms, coalesce(' ' || l.message, '');
     RETURN NEXT l;
   END LOOP;
+  PERFORM @extschema@.prune_source_changes();
 END
 $$;
-COMMENT ON FUNCTION @extschema@.run(text, text) IS
-  'Batch evaluation of every enabled rule (or one rule, or one domain), set-based and idempotent: hits go to cleangov.raise_rule_hits() (hits with a NaN or infinite number are set apart into cleangov.rejected_hit, the rule is not failed for them); each rule is logged in cleangov.run_log with rows read, hits, alerts raised, hits rejected and duration, and reported by a NOTICE; a failing rule is recorded and quarantined and the run goes on. Volatile because it raises alerts; parallel unsafe because it writes.';
+COMMENT ON FUNCTION @extschema@.run(text, text, boolean, boolean) IS
+  'Batch evaluation of every enabled rule (or one rule, or one domain), set-based and idempotent: hits go to cleangov.raise_rule_hits() (hits with a NaN or infinite number are set apart into cleangov.rejected_hit, the rule is not failed for them); rules of one owner that share their passes (cleangov.pass) are evaluated in one query, each pass computed once (its duration is logged with the group''s first rule, the others say so in their message); each rule is logged in cleangov.run_log with rows read, hits, alerts raised, hits rejected and duration, and reported by a NOTICE; a failing rule is recorded and quarantined and the run goes on. Volatile because it raises alerts; parallel unsafe because it writes.';
 
 -- A procedure, so that it can commit after each rule: on a long run the
 -- run log fills while it runs and a BI tool can read the progress.  A

@@ -43,7 +43,7 @@
 -- rows are ever read), with $1, $2, $3 for the three method lists: shared by
 -- cardinal_processes and cardinal_price_gaps.
 -- stable because it reads the catalog
-CREATE FUNCTION @extschema@.cardinal_processes_sql(tenders regclass, awards regclass)
+CREATE FUNCTION @extschema@.cardinal_processes_sql(tenders regclass, awards regclass, keys_param int DEFAULT NULL)
   RETURNS text
   LANGUAGE plpgsql STABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
@@ -58,7 +58,7 @@ BEGIN
       FROM (SELECT t.tender_id::text AS tender_id, %3$s::text AS unit_code, t.method::text AS method,
                    %5$s::text AS method_details, t.buyer_id::text AS buyer_id
               FROM %1$s t
-             WHERE t.tender_id IS NOT NULL AND (%4$s::text IS DISTINCT FROM 'cancelled')) t
+             WHERE t.tender_id IS NOT NULL AND (%4$s::text IS DISTINCT FROM 'cancelled')%8$s) t
       LEFT JOIN (
         SELECT a.tender_id::text AS tender_id,
                bool_and(a.st IN ('active', 'cancelled', 'unsuccessful')) AS final,
@@ -67,7 +67,7 @@ BEGIN
                bool_and(a.supplier_id IS NOT NULL AND coalesce(a.n, 1) = 1) FILTER (WHERE a.st = 'active') AS single,
                min(a.supplier_id::text) FILTER (WHERE a.st = 'active') AS supplier_id
           FROM (SELECT a.tender_id, a.supplier_id, coalesce(%6$s::text, 'active') AS st, %7$s::int AS n
-                  FROM %2$s a) a
+                  FROM %2$s a%9$s) a
          GROUP BY a.tender_id) a ON a.tender_id = t.tender_id
      WHERE NOT coalesce(t.method_details = ANY ($1), false)
        AND ($2 IS NULL
@@ -78,11 +78,13 @@ BEGIN
     @extschema@.column_or(tenders, 'status', 'NULL', 't'),
     @extschema@.column_or(tenders, 'method_details', 'NULL', 't'),
     @extschema@.column_or(awards, 'status', 'NULL', 'a'),
-    @extschema@.column_or(awards, 'supplier_count', 'NULL', 'a'));
+    @extschema@.column_or(awards, 'supplier_count', 'NULL', 'a'),
+    CASE WHEN keys_param IS NOT NULL THEN format(' AND t.tender_id::text = ANY ($%s)', keys_param) ELSE '' END,
+    CASE WHEN keys_param IS NOT NULL THEN format(' WHERE a.tender_id::text = ANY ($%s)', keys_param) ELSE '' END);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.cardinal_processes_sql(regclass, regclass) IS
-  'Internal to cardinal_processes and cardinal_price_gaps: their common query over the tender and award relations given, optional columns resolved (column_or), $1, $2, $3 standing for the exclusion, no-price-comparison and price-comparison lists. Stable because it reads the catalog.';
+COMMENT ON FUNCTION @extschema@.cardinal_processes_sql(regclass, regclass, int) IS
+  'Internal to cardinal_processes and cardinal_price_gaps: their common query over the tender and award relations given, optional columns resolved (column_or), $1, $2, $3 standing for the exclusion, no-price-comparison and price-comparison lists; keys_param: the number of a text[] parameter of the processes to read (NULL: every process). Stable because it reads the catalog.';
 
 -- stable because it reads the tables passed; parallel restricted because they
 -- may be temporary tables
@@ -131,7 +133,8 @@ CREATE FUNCTION @extschema@.cardinal_price_gaps(
     currency text DEFAULT NULL,
     exclude_procurement_method_details text[] DEFAULT '{}',
     no_price_comparison_procurement_methods text[] DEFAULT '{}',
-    price_comparison_procurement_methods text[] DEFAULT '{}')
+    price_comparison_procurement_methods text[] DEFAULT '{}',
+    keys text[] DEFAULT NULL)
   RETURNS TABLE (tender_id text, unit_code text, method text, main_currency text, winner text, winning_bid numeric,
                  second_bidder text, second_bid numeric, difference float8)
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -145,6 +148,12 @@ CREATE FUNCTION @extschema@.cardinal_price_gaps(
   AS $$
 BEGIN
   PERFORM @extschema@.require_columns(bids, 'bid', ARRAY['bid_id', 'tender_id', 'bidder_id', 'amount']);
+  IF keys IS NOT NULL THEN
+    -- a few processes (the watch triggers, incremental runs): read through
+    -- the indexes on tender_id, which hash joins would not use (restored
+    -- with enable_nestloop when the function returns)
+    PERFORM set_config('enable_nestloop', 'on', true);
+  END IF;
   RETURN QUERY EXECUTE format($q$
     WITH p AS MATERIALIZED (
       SELECT p.tender_id, p.unit_code, p.method, p.active_supplier
@@ -156,7 +165,7 @@ BEGIN
         FROM %1$s b
        WHERE coalesce(%3$s::text, 'valid') = 'valid' AND b.amount IS NOT NULL AND b.bidder_id IS NOT NULL
          AND coalesce(%4$s::int, 1) = 1
-         AND b.tender_id::text IN (SELECT p.tender_id FROM p)
+         AND b.tender_id::text IN (SELECT p.tender_id FROM p)%6$s
     ), cur AS (
       SELECT coalesce($4, (SELECT b.currency FROM b WHERE b.currency IS NOT NULL
                             GROUP BY b.currency ORDER BY count(*) DESC, b.currency LIMIT 1)) AS currency
@@ -179,10 +188,11 @@ BEGIN
     @extschema@.column_or(bids, 'currency', 'NULL', 'b'),
     @extschema@.column_or(bids, 'status', 'NULL', 'b'),
     @extschema@.column_or(bids, 'tenderer_count', 'NULL', 'b'),
-    @extschema@.cardinal_processes_sql(tenders, awards))
+    @extschema@.cardinal_processes_sql(tenders, awards, CASE WHEN keys IS NOT NULL THEN 5 END),
+    CASE WHEN keys IS NOT NULL THEN ' AND b.tender_id::text = ANY ($5)' ELSE '' END)
   USING coalesce(exclude_procurement_method_details, '{}'), coalesce(no_price_comparison_procurement_methods, '{}'),
-        coalesce(price_comparison_procurement_methods, '{}'), currency;
+        coalesce(price_comparison_procurement_methods, '{}'), currency, keys;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.cardinal_price_gaps(regclass, regclass, regclass, text, text[], text[], text[]) IS
-  'Cardinal''s price gap (SecondLowestBidRatio, read by R024 and R058): per kept process that may compare prices, whose awards are final, with one active award to one supplier, over its valid one-tenderer bids with an amount in the main currency (currency, else the most frequent; NULL counts as main): the winner''s lowest bid, the lowest bid of another tenderer, and difference = (second - winning) / winning when the second is not below the winning bid and the winning bid is above 0. Stable because it reads the tables passed; parallel restricted because they may be temporary tables.';
+COMMENT ON FUNCTION @extschema@.cardinal_price_gaps(regclass, regclass, regclass, text, text[], text[], text[], text[]) IS
+  'Cardinal''s price gap (SecondLowestBidRatio, read by R024 and R058): per kept process that may compare prices, whose awards are final, with one active award to one supplier, over its valid one-tenderer bids with an amount in the main currency (currency, else the most frequent; NULL counts as main): the winner''s lowest bid, the lowest bid of another tenderer, and difference = (second - winning) / winning when the second is not below the winning bid and the winning bid is above 0; keys: only these processes (NULL: all; the main currency is then the most frequent among their bids). Stable because it reads the tables passed; parallel restricted because they may be temporary tables.';

@@ -120,6 +120,11 @@ DECLARE
   exempts text[];
   src text;
   body text;
+  scoped text[];
+  grains text[];
+  gsql text;
+  sg record;
+  decl text;
 BEGIN
   SELECT w.function INTO fn FROM @extschema@.watched w WHERE w.source = rewatch.source;
   IF fn IS NULL THEN
@@ -159,15 +164,65 @@ BEGIN
   FOREACH own IN ARRAY owners LOOP
     own_oid := (SELECT r.oid FROM pg_roles r WHERE r.rolname = own);
     ofn := fn || '_' || own_oid;
-    parts := '{}'; onepass := '{}'; prefilter := '{}'; slow := '{}';
+    parts := '{}'; onepass := '{}'; prefilter := '{}'; slow := '{}'; scoped := '{}'; grains := '{}'; decl := '';
+    -- Set rules with a grain (54_rule_definition.sql): evaluated for the
+    -- subjects the statement's rows reach only (the keys of their grain in
+    -- the new rows of every shape bound to this table), the rules that
+    -- share their passes in one query (55_pass.sql).
+    FOR sg IN SELECT k.grp, k.grain, array_agg(k.rule_code ORDER BY k.rule_code) AS codes
+                FROM (SELECT x.rule_code, x.grain, coalesce(@extschema@.pass_group(x), x.rule_code) AS grp
+                        FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
+                       WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
+                         AND x.kind = 'set' AND x.realtime AND x.grain IS NOT NULL
+                         AND EXISTS (SELECT FROM @extschema@.binding y
+                                      WHERE rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL AND y.shape = ANY (x.reads))) k
+               GROUP BY k.grp, k.grain ORDER BY k.grp LOOP
+      IF NOT sg.grain = ANY (grains) THEN
+        grains := grains || sg.grain;
+        -- the keys of the grain in the statement's rows, per shape bound to this table
+        gsql := (SELECT string_agg(format('SELECT (r.%I)::text AS k FROM %s r', x.key_column,
+                                          @extschema@.binding_rows_sql(y, rewatch.source)), ' UNION ALL ' ORDER BY y.shape)
+                   FROM @extschema@.binding y
+                   CROSS JOIN LATERAL (SELECT min(p.grain_keys ->> y.shape) AS key_column FROM @extschema@.pass p
+                                        WHERE p.grain = sg.grain AND p.grain_keys ? y.shape) x
+                  WHERE rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL AND x.key_column IS NOT NULL);
+        decl := decl || format(E'  cleangov_subjects_%s text[];\n', sg.grain);
+        scoped := scoped || format(E'    cleangov_subjects_%s := ARRAY(SELECT DISTINCT x.k FROM (%s) x WHERE x.k IS NOT NULL);',
+                                   sg.grain, coalesce(gsql, 'SELECT NULL::text AS k'));
+      END IF;
+      SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = sg.codes[1];
+      body := format(E'    IF cardinality(cleangov_subjects_%s) > 0 THEN\n', sg.grain);
+      IF EXISTS (SELECT FROM @extschema@.rule_definition x WHERE x.rule_code = ANY (sg.codes) AND x.statistics IS NOT NULL) THEN
+        body := body || format(
+          E'      IF EXISTS (SELECT FROM unnest(%L::text[]) c WHERE NOT EXISTS (SELECT FROM cleangov.rule_statistic st WHERE st.rule_code = c)) THEN\n' ||
+          E'        RAISE WARNING ''cleangov: rule(s) %% have no population statistics yet and are not checked on writes to %%'', %L, %L\n' ||
+          E'          USING HINT = ''A run of the rules stores them: cleangov.run().'';\n      END IF;\n',
+          ARRAY(SELECT x.rule_code FROM @extschema@.rule_definition x WHERE x.rule_code = ANY (sg.codes) AND x.statistics IS NOT NULL ORDER BY 1),
+          array_to_string(ARRAY(SELECT x.rule_code FROM @extschema@.rule_definition x WHERE x.rule_code = ANY (sg.codes) AND x.statistics IS NOT NULL ORDER BY 1), ', '),
+          source::text);
+      END IF;
+      IF cardinality(sg.codes) > 1 THEN
+        body := body || format(E'      SELECT array_agg(z.h) INTO more FROM (WITH %s SELECT y.h FROM (%s) y) z;\n',
+          array_to_string(@extschema@.pass_ctes(d.passes, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code),
+                                                d.rule_code, 'cleangov_subjects_' || sg.grain), ', '),
+          (SELECT string_agg('(' || @extschema@.rule_scoped_sql(x, 'cleangov_subjects_' || sg.grain, false) || ')', ' UNION ALL ' ORDER BY x.rule_code)
+             FROM @extschema@.rule_definition x WHERE x.rule_code = ANY (sg.codes)));
+      ELSE
+        body := body || format(E'      SELECT array_agg(z.h) INTO more FROM (%s) z;\n', @extschema@.rule_scoped_sql(d, 'cleangov_subjects_' || sg.grain));
+      END IF;
+      scoped := scoped || (body || E'      hits := hits || more;\n    END IF;');
+    END LOOP;
     FOR b IN SELECT * FROM @extschema@.binding x WHERE rewatch.source::oid = ANY (x.tables) AND x.broken IS NULL ORDER BY x.shape LOOP
       src := @extschema@.binding_rows_sql(b, rewatch.source);
       cases := '{}'; conds := '{}'; exempts := '{}';
       FOR d IN SELECT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
                 WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
                   AND ((x.kind = 'row' AND x.shape = b.shape) OR (x.kind = 'set' AND x.realtime AND b.shape = ANY (x.reads)))
+                  AND (x.grain IS NULL OR x.kind = 'row' OR b.shape = (SELECT min(s) FROM unnest(x.reads) s
+                                                                         WHERE s IN (SELECT y.shape FROM @extschema@.binding y
+                                                                                      WHERE rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL)))
                 ORDER BY x.rule_code LOOP
-        slow := slow || format(E'    BEGIN\n      SELECT array_agg(q.h) INTO hits FROM (%s) q;\n' ||
+        slow := slow || format(E'    BEGIN\n%s      SELECT array_agg(q.h) INTO hits FROM (%s) q;\n' ||
                                E'      IF hits IS NOT NULL THEN PERFORM cleangov.raise_rule_hits(hits, ''watch''); END IF;\n' ||
                                E'    EXCEPTION WHEN insufficient_privilege THEN\n' ||
                                E'      -- the owner lost a right since this was generated: not a failure of the rule\n' ||
@@ -175,8 +230,13 @@ BEGIN
                                E'        USING DETAIL = ''Its owner lacks a right; the rule is not quarantined.'';\n' ||
                                E'    WHEN OTHERS THEN\n' ||
                                E'      PERFORM cleangov.record_rule_failure(%L, ''watch'', %L, SQLSTATE, SQLERRM);\n    END;',
-                               @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END), d.rule_code, rewatch.source::text,
-                               d.rule_code, rewatch.source::text);
+                               CASE WHEN d.kind = 'set' AND d.grain IS NOT NULL
+                                    THEN (SELECT string_agg(z, E'\n') FROM unnest(scoped) z WHERE z ~ ('^    cleangov_subjects_' || d.grain || ' :=')) || E'\n'
+                                    ELSE '' END,
+                               CASE WHEN d.kind = 'set' AND d.grain IS NOT NULL THEN @extschema@.rule_scoped_sql(d, 'cleangov_subjects_' || d.grain)
+                                    ELSE @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END) END,
+                               d.rule_code, rewatch.source::text, d.rule_code, rewatch.source::text);
+        CONTINUE WHEN d.kind = 'set' AND d.grain IS NOT NULL;   -- evaluated above, for the subjects reached
         IF d.kind = 'row' AND d.streak_min IS NULL THEN
           -- one-pass form: all row rules of the shape in one scan
           cond := '(' || @extschema@.rule_render(d.condition,
@@ -206,10 +266,10 @@ BEGIN
     -- compiling the query costs more than a COPY of a million rows scanning it.
     -- The new rows are the writer's: an owner who may no longer read the
     -- table (a right revoked since this was generated) sees none of them.
-    body := format(E'DECLARE\n  hits cleangov.hit[];\n  more cleangov.hit[];\nBEGIN\n' ||
+    body := format(E'DECLARE\n  hits cleangov.hit[];\n  more cleangov.hit[];\n%sBEGIN\n' ||
                    E'  IF NOT has_table_privilege(%s::oid, ''SELECT'') THEN\n' ||
                    E'    RAISE WARNING ''cleangov: the rules owned by %% are not checked on writes to %%: it may not read the table'', current_user, %L;\n' ||
-                   E'    RETURN NULL;\n  END IF;\n  BEGIN\n', source::oid, source::text);
+                   E'    RETURN NULL;\n  END IF;\n  BEGIN\n', decl, source::oid, source::text);
     IF cardinality(onepass) > 0 THEN
       body := body || format(E'    IF %s THEN\n      SELECT array_agg(q.h) INTO hits FROM (\n        %s\n      ) q;\n    END IF;\n',
                              array_to_string(prefilter, ' OR '), array_to_string(onepass, E'\n        UNION ALL\n        '));
@@ -217,6 +277,9 @@ BEGIN
     IF cardinality(parts) > 0 THEN
       body := body || format(E'    SELECT array_agg(q.h) INTO more FROM (\n      %s\n    ) q;\n    hits := hits || more;\n',
                              array_to_string(parts, E'\n      UNION ALL\n      '));
+    END IF;
+    IF cardinality(scoped) > 0 THEN
+      body := body || array_to_string(scoped, E'\n') || E'\n';
     END IF;
     body := body || format(
       E'    IF hits IS NOT NULL THEN PERFORM cleangov.raise_rule_hits(hits, ''watch''); END IF;\n' ||
@@ -342,6 +405,10 @@ BEGIN
   IF citus = 'hash' THEN
     PERFORM @extschema@.outbox_open(source);
   END IF;
+  -- incremental runs learn its updates and deletes (56_incremental.sql)
+  IF citus IS NULL THEN
+    PERFORM @extschema@.track(source);
+  END IF;
   PERFORM @extschema@.rewatch(source);
 END
 $$;
@@ -399,10 +466,12 @@ BEGIN
   IF NOT @extschema@.forget_watch(source, false) THEN
     RAISE EXCEPTION 'table % is not watched', source USING ERRCODE = 'undefined_object';
   END IF;
+  -- and its tracking for incremental runs, which watch() began
+  PERFORM @extschema@.untrack(source);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unwatch(regclass) IS
-  'Ends real-time checking of a table: drops its watch triggers and generated functions. Volatile because it drops triggers; parallel unsafe because it does.';
+  'Ends real-time checking of a table: drops its watch triggers and generated functions, and the tracking triggers of cleangov.track() (incremental runs then evaluate whole the rules reading it). Volatile because it drops triggers; parallel unsafe because it does.';
 
 -- A dropped table or view leaves no watch or function behind, and marks the
 -- bindings that read it broken (the source, a lookup, a base table in a

@@ -19,15 +19,15 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"k": 3, "min_peers": 30}', 'blue',
   '(second-lowest valid bid - winning bid) / winning bid at or above Q3 + k*IQR over the processes of the same method (methods with at least {min_peers} of them, IQR > 0); k = 3 is Tukey''s outer fence, because the gap is bounded by 0 and right-skewed; processes and bids as Cardinal''s R058 reads them.');
 
-INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
+INSERT INTO @extschema@.rule_definition (rule_code, kind, statistics, query, needs, degrades) VALUES (
   'PROC_DISCOUNTED_WINNER',
   'set',
+  $$SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (ORDER BY d.difference) AS q1,
+           percentile_cont(0.75) WITHIN GROUP (ORDER BY d.difference) AS q3
+      FROM cleangov_pass.price_gaps d GROUP BY d.method HAVING count(*) >= {min_peers}$$,
   $$
-WITH d AS MATERIALIZED (
-  SELECT * FROM @extschema@.cardinal_price_gaps('cleangov_bound.tender', 'cleangov_bound.bid', 'cleangov_bound.award')),
-f AS (SELECT d.method, count(*) AS peers, percentile_cont(0.25) WITHIN GROUP (ORDER BY d.difference) AS q1,
-             percentile_cont(0.75) WITHIN GROUP (ORDER BY d.difference) AS q3
-        FROM d GROUP BY d.method HAVING count(*) >= {min_peers})
+WITH d AS (SELECT * FROM cleangov_pass.price_gaps),
+f AS (SELECT * FROM cleangov_statistics)
 SELECT d.tender_id AS subject_key, d.unit_code, '' AS period, d.difference AS value,
        (f.q3 + {k} * (f.q3 - f.q1))::float8 AS threshold,
        jsonb_build_object('winning_bid', d.winning_bid, 'second_bid', d.second_bid, 'method', d.method, 'peers', f.peers,

@@ -38,17 +38,14 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"threshold": null, "currency": null, "exclude_procurement_method_details": [], "no_price_comparison_procurement_methods": [], "price_comparison_procurement_methods": []}', 'yellow',
   'Cardinal''s R024: (second-lowest valid bid - winning bid) / winning bid at or below the lower fence Q1 - 1.5 IQR (type-8 quartiles) over all processes, or at or below {threshold} when set; the winner and the second-lowest bidder are flagged too (value 0). Processes with a pending award, several active awards, a consortium award, a winner that is not the lowest, or method details excluded are left out.');
 
-INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
+INSERT INTO @extschema@.rule_definition (rule_code, kind, statistics, query, needs, degrades) VALUES (
   'R024',
   'set',
+  $$SELECT @extschema@.quantile_of(x.diffs, 0.25, 8) AS q1, @extschema@.quantile_of(x.diffs, 0.75, 8) AS q3
+      FROM (SELECT @extschema@.collect(g.difference) AS diffs FROM cleangov_pass.price_gaps g) x$$,
   $$
-WITH g AS MATERIALIZED (
-  SELECT * FROM @extschema@.cardinal_price_gaps('cleangov_bound.tender', 'cleangov_bound.bid', 'cleangov_bound.award',
-                                                {currency}::text, {exclude_procurement_method_details}::text[],
-                                                {no_price_comparison_procurement_methods}::text[],
-                                                {price_comparison_procurement_methods}::text[])),
-q AS (SELECT @extschema@.quantile_of(x.diffs, 0.25, 8) AS q1, @extschema@.quantile_of(x.diffs, 0.75, 8) AS q3
-        FROM (SELECT @extschema@.collect(g.difference) AS diffs FROM g) x),
+WITH g AS (SELECT * FROM cleangov_pass.price_gaps),
+q AS (SELECT * FROM cleangov_statistics),
 f AS (SELECT q.q1, q.q3, coalesce({threshold}::float8, q.q1 - 1.5 * (q.q3 - q.q1)) AS fence,
              CASE WHEN {threshold}::float8 IS NULL THEN q.q1 ELSE 1 END AS q1_guard FROM q),
 hit AS (SELECT g.* FROM g, f WHERE f.q1_guard > 0 AND f.fence > 0 AND g.difference <= f.fence)
