@@ -202,6 +202,15 @@ measure() {
 			fi
 			echo "$qr"
 		}
+		after_write() { # sets rows, a1 (alerts), note; unwatches the table if watched
+			rows=$(q -At -d "$db" -c "$new_rows")
+			a1=$(q -At -d "$db" -c "$n_alerts")
+			note=""
+			if [ "$mode" = watched ]; then
+				note=$(quarantined | tail -1)
+				q -d "$db" -c "SET client_min_messages = warning" -c "SELECT cleangov.unwatch('gov.bid')" >/dev/null
+			fi
+		}
 		echo "   (a) single-row INSERTs: pgbench -n -c 4 -j 2 -T $secs, unwatched and watched, 2 runs each"
 		for i in 1 2; do
 			for mode in unwatched watched; do
@@ -212,13 +221,7 @@ measure() {
 				tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$log")
 				lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$log")
 				errs=$(grep -ci 'error\|abort' <<<"$log" || true)
-				rows=$(q -At -d "$db" -c "$new_rows")
-				a1=$(q -At -d "$db" -c "$n_alerts")
-				note=""
-				if [ $mode = watched ]; then
-					note=$(quarantined | tail -1)
-					q -d "$db" -c "SET client_min_messages = warning" -c "SELECT cleangov.unwatch('gov.bid')" >/dev/null
-				fi
+				after_write
 				if [ "$errs" != 0 ]; then
 					note="pgbench: $errs error line(s): $(grep -i 'error\|abort' <<<"$log" | head -2 | tr '\n' ' ') $note"
 				fi
@@ -239,13 +242,7 @@ COPY gov.bid (bid_id, tender_id, enterprise_id, price, submitted_at, status) FRO
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000);
 SQL
 				)
-				rows=$(q -At -d "$db" -c "$new_rows")
-				a1=$(q -At -d "$db" -c "$n_alerts")
-				note=""
-				if [ $mode = watched ]; then
-					note=$(quarantined | tail -1)
-					q -d "$db" -c "SET client_min_messages = warning" -c "SELECT cleangov.unwatch('gov.bid')" >/dev/null
-				fi
+				after_write
 				echo "   run $i $mode: $ms ms, $rows bids, $((a1 - a0)) alerts raised${note:+; $note}"
 				rt_result copy "$mode" "$i" "$ms" "$rows" $((a1 - a0)) "$note"
 			done
