@@ -264,24 +264,50 @@ $$;
 COMMENT ON FUNCTION @extschema@.row_rule_fields(@extschema@.rule_definition) IS
   'The fields of a row rule''s hit as SQL expressions over the shape row r (thresholds substituted), in the order of cleangov.hit. Stable because it reads the rule tables.';
 
--- Exemptions of a rule as an SQL condition over a hit h (true: the hit counts).
-CREATE FUNCTION @extschema@.rule_exemption_sql(d @extschema@.rule_definition)
+-- The rows of cleangov.rule_exemption that exempt a hit h, as a condition
+-- over h (true: no row exempts it): a row of the hit's rule and subject, of
+-- the hit's period or of every period (period NULL), not expired.  rule_code
+-- NULL: the hit's own rule (h.rule_code), for a query over the hits of
+-- several rules (the watch triggers' one-pass query).  Written at the top
+-- level of a WHERE clause (ANDed with the other conditions), NOT EXISTS is
+-- pulled up by the planner into ONE anti-join of the hits against the
+-- exemption rows (a hash anti-join for many hits, an index probe for a few),
+-- never a subquery run per hit; under a CASE, an OR or a NOT it would be one
+-- (test/pgtap/57_exemption_set.sql walks the plans).
+CREATE FUNCTION @extschema@.exemption_rows_sql(rule_code text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN 'NOT EXISTS (SELECT FROM @extschema@.rule_exemption e WHERE e.rule_code = '
+       || coalesce(quote_literal(rule_code), 'h.rule_code') || ' AND e.subject_key = h.subject_key'
+       || ' AND (e.period IS NULL OR e.period = h.period) AND (e.valid_until IS NULL OR e.valid_until >= current_date))';
+COMMENT ON FUNCTION @extschema@.exemption_rows_sql(text) IS
+  'The rows of cleangov.rule_exemption that exempt a hit h (of rule rule_code; NULL: of the hit''s own rule h.rule_code) as a NOT EXISTS condition over h, to be ANDed at the top of a WHERE clause, where the planner makes it one anti-join against the exemption rows rather than a subquery per hit. Non-strict: NULL means the hit''s own rule.';
+
+-- Exemptions of a rule as an SQL condition over a hit h (true: the hit
+-- counts): the rows of cleangov.rule_exemption (exemption_rows_sql) and the
+-- definition's own exemption.  with_rows false: the definition's own
+-- exemption alone, NULL when it has none (the watch triggers check the rows
+-- once for all their row rules).
+CREATE FUNCTION @extschema@.rule_exemption_sql(d @extschema@.rule_definition, with_rows boolean DEFAULT true)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  own text;
 BEGIN
-  RETURN format(
-    'NOT EXISTS (SELECT FROM @extschema@.rule_exemption e WHERE e.rule_code = %L AND e.subject_key = h.subject_key'
-    ' AND (e.period IS NULL OR e.period = h.period) AND (e.valid_until IS NULL OR e.valid_until >= current_date))',
-    d.rule_code)
-    || CASE WHEN d.exemption IS NULL THEN '' ELSE
-         ' AND NOT coalesce((' || @extschema@.rule_render(d.exemption,
-           (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || '), false)' END;
+  IF d.exemption IS NOT NULL THEN
+    own := 'NOT coalesce((' || @extschema@.rule_render(d.exemption,
+             (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || '), false)';
+  END IF;
+  IF NOT with_rows THEN
+    RETURN own;
+  END IF;
+  RETURN @extschema@.exemption_rows_sql(d.rule_code) || coalesce(' AND ' || own, '');
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition) IS
-  'The exemptions of a rule (rows of cleangov.rule_exemption and the definition''s own exemption) as an SQL condition over a hit h. Stable because it reads the rule tables.';
+COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition, boolean) IS
+  'The exemptions of a rule (rows of cleangov.rule_exemption, checked as one anti-join, and the definition''s own exemption) as an SQL condition over a hit h; with_rows false: the definition''s own exemption alone (NULL when it has none). Stable because it reads the rule tables.';
 
 -- The SQL that yields the rule's hits as one column h of type cleangov.hit.
 -- source replaces a row rule's bound view (the watch triggers pass the

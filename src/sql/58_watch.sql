@@ -244,21 +244,30 @@ BEGIN
           cases := cases || format('CASE WHEN %s THEN ROW(%s)::cleangov.hit END', cond,
                                    array_to_string(@extschema@.row_rule_fields(d), ', '));
           conds := conds || cond;
-          exempts := exempts || format('WHEN %L THEN %s', d.rule_code, @extschema@.rule_exemption_sql(d));
+          -- the definition's own exemption, if any (the rows of
+          -- cleangov.rule_exemption are checked once for all the rules)
+          IF d.exemption IS NOT NULL THEN
+            exempts := exempts || format('WHEN %L THEN %s', d.rule_code, @extschema@.rule_exemption_sql(d, false));
+          END IF;
         ELSE
           parts := parts || @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END);
         END IF;
       END LOOP;
+      -- The exemption rows of every rule's hits in one anti-join (NOT EXISTS
+      -- ANDed at the top of the WHERE clause, matched on the hit's own
+      -- rule_code), not a subquery per hit under a CASE: hash-joined for a
+      -- large COPY, one index probe per hit for a single-row INSERT.
       IF cardinality(cases) > 0 THEN
         onepass := onepass || format(
-          'SELECT h FROM %s r CROSS JOIN LATERAL unnest(ARRAY[%s]) h WHERE (%s) AND h.rule_code IS NOT NULL AND CASE h.rule_code %s END',
-          src, array_to_string(cases, ', '), array_to_string(conds, ' OR '), array_to_string(exempts, ' '));
+          'SELECT h FROM %s r CROSS JOIN LATERAL unnest(ARRAY[%s]) h WHERE (%s) AND h.rule_code IS NOT NULL AND %s%s',
+          src, array_to_string(cases, ', '), array_to_string(conds, ' OR '), @extschema@.exemption_rows_sql(NULL),
+          CASE WHEN cardinality(exempts) > 0 THEN format(' AND CASE h.rule_code %s ELSE true END', array_to_string(exempts, ' ')) ELSE '' END);
         prefilter := prefilter || format('EXISTS (SELECT FROM %s r WHERE %s)', src, array_to_string(conds, ' OR '));
       END IF;
     END LOOP;
 
-    -- The row rules' one-pass query is large (a hit row per rule, exemption
-    -- subqueries), and its executor start-up, not its scan, is what a
+    -- The row rules' one-pass query is large (a hit row per rule, the
+    -- exemption anti-join), and its executor start-up, not its scan, is what a
     -- single-row INSERT pays.  So it runs only when a cheap pre-check (the
     -- conditions alone, stopping at the first matching row) finds a row that
     -- breaches a rule; most statements breach none.  JIT is off: the planner's
