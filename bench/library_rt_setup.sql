@@ -49,10 +49,13 @@ SELECT format('   COPY file: %s bids of %s new tenders', count(*), count(DISTINC
 \echo :c
 
 -- Every enabled set rule that reads shape bid is made realtime (row rules of
--- the bid shape, if any, are always watched).
+-- the bid shape, if any, are always watched); with rt_rules=grain only those
+-- that can be evaluated for the tenders a statement reached (a grain).
+\if :{?rt_rules} \else \set rt_rules all \endif
 UPDATE cleangov.rule_definition d SET realtime = true
   FROM cleangov.rule r
- WHERE r.rule_code = d.rule_code AND r.enabled AND d.kind = 'set' AND 'bid' = ANY (d.reads) AND NOT d.realtime;
+ WHERE r.rule_code = d.rule_code AND r.enabled AND d.kind = 'set' AND 'bid' = ANY (d.reads) AND NOT d.realtime
+   AND (:'rt_rules' <> 'grain' OR d.grain IS NOT NULL);
 SELECT string_agg(d.rule_code, ' ' ORDER BY d.rule_code) AS rt_rules, count(*) AS rt_n
   FROM cleangov.rule_definition d JOIN cleangov.rule r USING (rule_code)
  WHERE r.enabled AND ((d.kind = 'set' AND d.realtime AND 'bid' = ANY (d.reads)) OR (d.kind = 'row' AND d.shape = 'bid')) \gset

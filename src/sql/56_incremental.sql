@@ -89,9 +89,15 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  t name;
 BEGIN
-  EXECUTE format('DROP TRIGGER IF EXISTS cleangov_track ON %s', source);
-  EXECUTE format('DROP TRIGGER IF EXISTS cleangov_track_truncate ON %s', source);
+  -- only the triggers that are there: a Citus table (never tracked) refuses any DROP TRIGGER
+  FOR t IN SELECT g.tgname FROM pg_trigger g
+            WHERE g.tgrelid = source AND g.tgname IN ('cleangov_track', 'cleangov_track_truncate')
+  LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', t, source);
+  END LOOP;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.untrack(regclass) IS
@@ -115,7 +121,6 @@ DECLARE
   found text[];
   changed boolean;
   base oid[];
-  r record;
   probe text;
 BEGIN
   SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = touched_subjects.rule_code;
