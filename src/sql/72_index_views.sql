@@ -168,6 +168,17 @@ CREATE TRIGGER profile_source_check BEFORE INSERT OR UPDATE ON @extschema@.profi
 -- functions are generated again whenever indicator or profile_source
 -- changes (the source_runners_refresh triggers) and, after the extension's
 -- own scripts (which drop them), by the first index_compute.
+-- The argument types of the generated functions of a kind.
+CREATE FUNCTION @extschema@.source_runner_argtypes(kind text)
+  RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  BEGIN ATOMIC
+  SELECT CASE kind WHEN 'index_sources' THEN 'text, text, text' WHEN 'model_sources' THEN 'text' ELSE 'text, text' END;
+END;
+COMMENT ON FUNCTION @extschema@.source_runner_argtypes(text) IS
+  'Internal to refresh_source_runners and source_runner: the argument types of the generated functions of a kind (index_sources, profile_sources, model_sources). Immutable: a constant per kind.';
+
 -- volatile because it replaces the generated functions
 CREATE FUNCTION @extschema@.refresh_source_runners()
 RETURNS void
@@ -190,17 +201,24 @@ BEGIN
         SELECT 'profile_sources', p.owner, p.section, format('profile section %s', p.section),
                format('SELECT q.item::text, q.period::text, q.value::float8, q.detail::jsonb FROM (%s) q', p.source_query)
           FROM @extschema@.profile_source p
+        UNION ALL
+        SELECT 'model_sources', m.owner, m.model_code, format('model %s', m.model_code), @extschema@.model_rows_sql(m)
+          FROM @extschema@.model m
       )
       SELECT s.kind, r.rolname, s.kind || '_' || r.oid AS fname,
              CASE s.kind WHEN 'index_sources' THEN 'period text, framework text, indicator text'
+                         WHEN 'model_sources' THEN 'model_code text'
                          ELSE 'person_key text, section text' END AS args,
-             CASE s.kind WHEN 'index_sources' THEN 'text, text, text' ELSE 'text, text' END AS argtypes,
+             @extschema@.source_runner_argtypes(s.kind) AS argtypes,
              CASE s.kind WHEN 'index_sources' THEN 'TABLE (subject_kind text, subject_key text, value float8) LANGUAGE plpgsql VOLATILE'
+                         WHEN 'model_sources' THEN 'TABLE (subject_key text, group_key text, label float8, x float8[]) LANGUAGE plpgsql STABLE'
                          ELSE 'TABLE (item text, period text, value float8, detail jsonb) LANGUAGE plpgsql STABLE' END AS returns,
-             CASE s.kind WHEN 'index_sources' THEN 'cleangov_admin'
-                         ELSE 'cleangov_admin, cleangov_analyst, cleangov_inspector' END AS grantees,
-             CASE s.kind WHEN 'index_sources' THEN 'framework || ''/'' || indicator' ELSE 'section' END AS keyexpr,
+             CASE s.kind WHEN 'profile_sources' THEN 'cleangov_admin, cleangov_analyst, cleangov_inspector'
+                         ELSE 'cleangov_admin' END AS grantees,
+             CASE s.kind WHEN 'index_sources' THEN 'framework || ''/'' || indicator' WHEN 'model_sources' THEN 'model_code'
+                         ELSE 'section' END AS keyexpr,
              CASE s.kind WHEN 'index_sources' THEN 'the SQL-defined indicators owned by %s, run with its rights by cleangov.index_compute()'
+                         WHEN 'model_sources' THEN 'the queries of the models owned by %s, run with its rights by cleangov.train_model() and score_model()'
                          ELSE 'the profile sources owned by %s, run with its rights by cleangov.person_profile()' END AS about,
              string_agg(format(E'    WHEN %L THEN\n      BEGIN\n        RETURN QUERY EXECUTE %L USING $1;\n' ||
                                E'      EXCEPTION WHEN insufficient_privilege THEN\n' ||
@@ -227,12 +245,14 @@ BEGIN
   -- owners that own no source of that kind any more (in the extension's
   -- scripts: all, or they would become members of the extension)
   FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p
-            WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^(index|profile)_sources_[0-9]+$'
+            WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^(index|profile|model)_sources_[0-9]+$'
               AND (@extschema@.creating_extension_script() OR NOT EXISTS (
                      SELECT FROM pg_roles r
                       WHERE r.oid = substring(p.proname FROM '[0-9]+$')::oid
                         AND CASE WHEN p.proname LIKE 'index%'
                                  THEN r.rolname IN (SELECT i.owner FROM @extschema@.indicator i WHERE i.source_query IS NOT NULL)
+                                 WHEN p.proname LIKE 'model%'
+                                 THEN r.rolname IN (SELECT x.owner FROM @extschema@.model x)
                                  ELSE r.rolname IN (SELECT x.owner FROM @extschema@.profile_source x) END)) LOOP
     EXECUTE 'DROP FUNCTION ' || f;
   END LOOP;
@@ -275,8 +295,7 @@ BEGIN
   IF o IS NULL THEN
     RAISE EXCEPTION '%: its owner % is not a role', what, owner USING ERRCODE = 'undefined_object';
   END IF;
-  f := to_regprocedure(format('cleangov_bound.%I(%s)', kind || '_' || o,
-                              CASE kind WHEN 'index_sources' THEN 'text, text, text' ELSE 'text, text' END));
+  f := to_regprocedure(format('cleangov_bound.%I(%s)', kind || '_' || o, @extschema@.source_runner_argtypes(kind)));
   IF f IS NULL THEN
     RAISE EXCEPTION '%: the function that runs it with the rights of % is not generated', what, owner
       USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -345,6 +364,14 @@ BEGIN
     FROM @extschema@.rectification x JOIN @extschema@.alert a ON a.alert_id = x.alert_id
    WHERE a.subject_kind = 'person' AND a.subject_key = person_profile.person_key
    ORDER BY x.rectified_at, x.rectification_id;
+  -- the learned models' portrait: predicted risk and risk points (77_model_views.sql)
+  RETURN QUERY
+  SELECT 'model', s.model_code, NULL::text, s.probability, NULL::@extschema@.level,
+         jsonb_build_object('model_zh', s.model_zh, 'version', s.version, 'flagged', s.flagged,
+                            'risk_rank', s.risk_rank, 'percentile', s.percentile, 'risk_points', s.risk_points)
+    FROM @extschema@.model_portrait s
+   WHERE s.grain = 'person' AND s.subject_key = person_profile.person_key
+   ORDER BY s.model_code;
   -- registered sections: reporting duties, relations, ...
   -- (each with its owner's rights, through the owner's generated function)
   FOR src IN SELECT * FROM @extschema@.profile_source ORDER BY sort_order, section LOOP
@@ -355,7 +382,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.person_profile(text) IS
-  'Integrity profile (廉政画像) of a person in one row set: section person (unit, position), score (composite and first level per computed period), contribution (leaves that took points off), alert, review, rectification, then every section registered in profile_source (reporting duties, major decisions, relations), each query run with its owner''s rights (a right the owner lacks: 42501 naming the section). Stable because it reads tables; parallel restricted because it runs registered queries.';
+  'Integrity profile (廉政画像) of a person in one row set: section person (unit, position), score (composite and first level per computed period), contribution (leaves that took points off), alert, review, rectification, model (the predicted risk of each person model and its risk points, from model_portrait), then every section registered in profile_source (reporting duties, major decisions, relations), each query run with its owner''s rights (a right the owner lacks: 42501 naming the section). Stable because it reads tables; parallel restricted because it runs registered queries.';
 ALTER FUNCTION @extschema@.person_profile(text) PARALLEL RESTRICTED;
 
 -- Access: the admin defines frameworks and values, the analyst reads results.

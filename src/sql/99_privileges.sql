@@ -28,6 +28,10 @@ BEGIN
 END
 $$;
 
+-- Logistic regression over the caller's own rows, with the caller's rights.
+GRANT EXECUTE ON FUNCTION @extschema@.logit_fit(text, float8, float8[], float8[], float8, int)
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+
 -- Who may handle an alert: any cleangov role may ask about itself.
 GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
@@ -74,7 +78,16 @@ GRANT EXECUTE ON FUNCTION
   @extschema@.index_warn(text, text[]),
   @extschema@.index_install_pizhou(boolean),
   @extschema@.compile_as(name, text, text),
-  @extschema@.refresh_source_runners()
+  @extschema@.refresh_source_runners(),
+  @extschema@.query_columns(name, text),
+  @extschema@.train_model(text),
+  @extschema@.score_model(text),
+  @extschema@.model_load_rows(@extschema@.model),
+  @extschema@.model_moments(@extschema@.model, int),
+  @extschema@.model_evaluation(float8),
+  @extschema@.model_lower_cutoff(float8, int),
+  @extschema@.model_store_scores(@extschema@.model, @extschema@.model_version),
+  @extschema@.model_lower_alerts(@extschema@.model, @extschema@.model_version)
   TO cleangov_admin;
 GRANT EXECUTE ON PROCEDURE @extschema@.run_committing(text, text) TO cleangov_admin;
 GRANT EXECUTE ON PROCEDURE @extschema@.drain_outbox_loop(interval, interval, int) TO cleangov_admin;
