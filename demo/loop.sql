@@ -82,6 +82,16 @@ SELECT rule_code, raised, reviewed, precision, median_days_to_close, recurrence_
   FROM cleangov.rule_effectiveness WHERE raised > 0
  ORDER BY raised DESC, rule_code LIMIT 10;
 
+\echo '== threshold suggestions from the reviews (cleangov.suggest_thresholds, doc/tuning.md): target precision 0.8'
+SELECT s.threshold_key AS key, r.rule_code, s.direction AS fires, s.current_value AS now,
+       s.suggested_value AS suggested, round(s.precision_now::numeric, 3) AS precision_now,
+       round(s.precision_at_suggested::numeric, 3) AS precision_then, round(s.recall_kept::numeric, 3) AS recall_kept,
+       s.verdicts, s.confirmed, s.false_positive, left(s.note, 60) AS note
+  FROM (SELECT DISTINCT a.rule_code FROM cleangov.alert a WHERE a.review_verdict IS NOT NULL) r,
+       LATERAL cleangov.suggest_thresholds(r.rule_code) s
+ WHERE s.threshold_key = cleangov.rule_threshold_key(r.rule_code)
+ ORDER BY r.rule_code;
+
 \echo '== risk heat map (风险热力图): open alerts per domain and region'
 SELECT domain_zh, region_code, open_alerts, worst_level_zh AS worst, red, orange, yellow, blue
   FROM cleangov.risk_heat_map ORDER BY open_alerts DESC, domain_zh, region_code LIMIT 10;

@@ -40,6 +40,14 @@ GRANT EXECUTE ON FUNCTION @extschema@.may_handle(text)
 GRANT EXECUTE ON FUNCTION @extschema@.rule_columns_read(@extschema@.rule_definition, text[])
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 
+-- Threshold tuning (60_thresholds.sql): every role may ask which threshold a
+-- rule's alerts carry (suggest_thresholds() needs it; the definition itself
+-- stays hidden from inspectors); only the admin, who may change rules,
+-- applies a suggestion.
+GRANT EXECUTE ON FUNCTION @extschema@.rule_threshold_key(text)
+  TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+GRANT EXECUTE ON FUNCTION @extschema@.apply_threshold_suggestion(text, text, float8, text) TO cleangov_admin;
+
 -- The closed loop: inspectors review and reopen (the functions check the unit).
 GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
   TO cleangov_admin, cleangov_inspector;
