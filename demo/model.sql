@@ -58,7 +58,8 @@ SELECT f.feature, round(f.beta::numeric, 3) AS beta, m.features ->> f.feature AS
  ORDER BY abs(f.beta) DESC;
 
 -- The held-out half: alerts whose subject the model never saw a verdict on,
--- judged against the planted truth (not the reviewer's noisy verdicts).
+-- judged against the planted truth (not the reviewer's noisy verdicts); the
+-- reviewed ones only (the index warnings nobody reviews are no case of truth).
 CREATE TEMP TABLE demo_heldout AS
 SELECT a.alert_id, coalesce(r.scenario, r.domain) AS family, s.probability,
        EXISTS (SELECT 1 FROM truth.planted p JOIN truth.pattern pt USING (pattern)
@@ -67,7 +68,7 @@ SELECT a.alert_id, coalesce(r.scenario, r.domain) AS family, s.probability,
   FROM cleangov.model_score s
   JOIN cleangov.alert a ON a.alert_id::text = s.subject_key
   JOIN cleangov.rule r ON r.rule_code = a.rule_code
- WHERE s.model_code = 'DEMO_TRIAGE' AND s.label IS NULL;
+ WHERE s.model_code = 'DEMO_TRIAGE' AND s.label IS NULL AND a.review_verdict IS NOT NULL;
 
 \echo '== held-out half: the share of planted cases among the alerts (before) and at the top of the queue (after: the first k by triage score, k = the planted ones), and the AUC'
 WITH r AS (
