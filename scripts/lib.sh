@@ -14,7 +14,8 @@ CLEANGOV_WARNINGS='-Wall -Wextra -Werror -Wno-unused-parameter'
 CLEANGOV_PACKAGES=(make gcc
 	postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-contrib
 	postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
-	postgresql-$PG_MAJOR-cron postgresql-$PG_MAJOR-plpgsql-check sqlsmith)
+	postgresql-$PG_MAJOR-cron postgresql-$PG_MAJOR-plpgsql-check sqlsmith
+	python3-sklearn)
 # Settings of every throwaway cluster: pg_cron is preloaded so that scheduling
 # can be tested; it schedules nothing unless asked.
 CLEANGOV_CLUSTER_OPTS=(-o shared_preload_libraries=pg_cron -o cron.database_name=postgres

@@ -32,6 +32,7 @@ INSERT INTO badin.state_sample VALUES
  ('cleangov.bid_screens_state', $$SELECT cleangov.bid_screens_partial(x)::text FROM (VALUES (100.0), (103.5), (98.25), (120.0), (101.0)) v(x)$$),
  ('cleangov.benford_state', $$SELECT cleangov.benford_partial(x, 'first')::text FROM (VALUES (123.0), (245.0), (1980.5), (31.0)) v(x)$$),
  ('cleangov.benford_state', $$SELECT cleangov.benford_partial(x, 'first_two')::text FROM (VALUES (123.0), (245.0), (1980.5), (31.0)) v(x)$$),
+ ('cleangov.logit_state', $$SELECT cleangov.logit_pass('{0.1,0.2}'::float8[], ARRAY[x], y, '{1}'::float8[], '{2}'::float8[])::text FROM (VALUES (1.0::float8, 1.0::float8), (3.0, 0.0), (2.0, 1.0)) v(x, y)$$),
  ('cleangov.robust_state', $$SELECT cleangov.robust_trans(cleangov.robust_trans(cleangov.robust_trans(NULL, 1.5), 2.5), 10.0)::text$$),
  ('cleangov.streak_state', $$SELECT cleangov.streak_trans(cleangov.streak_trans(NULL, true, '2024-01-01', 'month'), true, '2024-02-01', 'month')::text$$),
  ('cleangov.weighted_mean_state', $$SELECT cleangov.weighted_mean_trans(cleangov.weighted_mean_trans(NULL, 1.5, 2.0), 3.0, 1.0)::text$$);
