@@ -81,13 +81,12 @@ state_new(int k, MemoryContext cxt)
 
 /* A float8[] without NULLs as a C array (palloc'd in cxt); what names it. */
 static double *
-float8_array(ArrayType *a, int *len, const char *what, bool nulls_ok, bool **isnull, MemoryContext cxt)
+float8_array(ArrayType *a, int *len, const char *what, MemoryContext cxt)
 {
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 	double	   *out;
-	MemoryContext old;
 
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
@@ -95,31 +94,18 @@ float8_array(ArrayType *a, int *len, const char *what, bool nulls_ok, bool **isn
 				 errmsg("%s must be a one-dimensional array", what)));
 	deconstruct_array(a, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &elems, &nulls, &n);
-	old = MemoryContextSwitchTo(cxt);
-	out = palloc(sizeof(double) * Max(n, 1));
-	if (isnull)
-		*isnull = palloc(sizeof(bool) * Max(n, 1));
-	MemoryContextSwitchTo(old);
+	out = MemoryContextAlloc(cxt, sizeof(double) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		if (nulls[i])
-		{
-			if (!nulls_ok)
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
-			out[i] = 0;
-		}
-		else
-		{
-			out[i] = DatumGetFloat8(elems[i]);
-			if (isnan(out[i]) || isinf(out[i]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s must hold finite numbers (element %d is %g)", what, i + 1, out[i])));
-		}
-		if (isnull)
-			(*isnull)[i] = nulls[i];
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL (element %d)", what, i + 1)));
+		out[i] = DatumGetFloat8(elems[i]);
+		if (isnan(out[i]) || isinf(out[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must hold finite numbers (element %d is %g)", what, i + 1, out[i])));
 	}
 	*len = n;
 	return out;
@@ -174,9 +160,9 @@ get_cache(FunctionCallInfo fcinfo, int ib, int im, int is)
 		pfree(c->z);
 		memset(c->raw, 0, sizeof(c->raw));
 	}
-	c->beta = float8_array(PG_GETARG_ARRAYTYPE_P(ib), &kb, "beta", false, NULL, cxt);
-	c->mean = float8_array(PG_GETARG_ARRAYTYPE_P(im), &km, "mean", false, NULL, cxt);
-	c->sd = float8_array(PG_GETARG_ARRAYTYPE_P(is), &ks, "sd", false, NULL, cxt);
+	c->beta = float8_array(PG_GETARG_ARRAYTYPE_P(ib), &kb, "beta", cxt);
+	c->mean = float8_array(PG_GETARG_ARRAYTYPE_P(im), &km, "mean", cxt);
+	c->sd = float8_array(PG_GETARG_ARRAYTYPE_P(is), &ks, "sd", cxt);
 	if (kb < 2 || kb > LOGIT_MAX_K)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -514,7 +500,7 @@ logit_newton(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("lambda must be a finite number at least 0, not %g", lambda)));
-	beta = float8_array(PG_GETARG_ARRAYTYPE_P(1), &kb, "beta", false, NULL, CurrentMemoryContext);
+	beta = float8_array(PG_GETARG_ARRAYTYPE_P(1), &kb, "beta", CurrentMemoryContext);
 	if (kb != k)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
