@@ -18,6 +18,7 @@
 #include "postgres.h"
 #include "fmgr.h"
 #include "common/int.h"
+#include "utils/array.h"
 
 #include <math.h>
 
@@ -40,6 +41,18 @@ cleangov_check_finite(double x, const char *kernel)
 				 errmsg("%s: input must be a finite number", kernel),
 				 errdetail("The value was %s.", isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity")),
 				 errhint("Filter non-finite values out before calling %s.", kernel)));
+}
+
+/*
+ * ARR_DATA_PTR without its mixed-signedness conditional (-Wsign-compare):
+ * the elements of an array, read in place.
+ */
+static inline char *
+cleangov_array_data(ArrayType *a)
+{
+	if (ARR_HASNULL(a))
+		return (char *) a + a->dataoffset;
+	return (char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a));
 }
 
 /*

@@ -49,17 +49,6 @@ PG_FUNCTION_INFO_V1(score_vector_final);
 PG_FUNCTION_INFO_V1(index_tree);
 
 /*
- * ARR_DATA_PTR without its mixed-signedness conditional (-Wsign-compare).
- */
-static inline char *
-array_data(ArrayType *a)
-{
-	if (ARR_HASNULL(a))
-		return (char *) a + a->dataoffset;
-	return (char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a));
-}
-
-/*
  * A float8[] without NULLs, one dimension, lower bound 1.  Returns the
  * element count and points *data at the elements.
  */
@@ -70,7 +59,7 @@ plain_float8_array(ArrayType *a, const char *what, double **data)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional float8 array without NULLs", what)));
-	*data = (double *) array_data(a);
+	*data = (double *) cleangov_array_data(a);
 	return ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
 }
 
@@ -130,7 +119,7 @@ score_vector_accum(PG_FUNCTION_ARGS)
 		state->elemtype = FLOAT8OID;
 		ARR_DIMS(state)[0] = len;
 		ARR_LBOUND(state)[0] = 1;
-		data = (double *) array_data(state);
+		data = (double *) cleangov_array_data(state);
 		for (i = 0; i < len; i++)
 			data[i] = get_float8_nan();
 		MemoryContextSwitchTo(old);
@@ -325,7 +314,7 @@ index_tree_get(FunctionCallInfo fcinfo, ArrayType *parents, ArrayType *weights)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("index_tree: more than %d nodes", INDEX_MAX_NODES)));
-	p = (int32 *) array_data(parents);
+	p = (int32 *) cleangov_array_data(parents);
 
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (t != NULL)
@@ -424,7 +413,7 @@ index_tree(PG_FUNCTION_ARGS)
 				 errmsg("index_tree: leaf_scores must be a one-dimensional float8 array with one element per leaf (%d)",
 						t->n_leaves)));
 	lnull = ARR_NULLBITMAP(leaves);
-	ldata = (double *) array_data(leaves);
+	ldata = (double *) cleangov_array_data(leaves);
 
 	score = palloc(sizeof(double) * (n + 1));
 	sw = palloc0(sizeof(double) * (n + 1));

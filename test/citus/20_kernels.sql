@@ -4,7 +4,7 @@
 -- coordinator, its states travelling as text) and gives the answer of the
 -- same rows in a plain table on one node.
 BEGIN;
-SELECT plan(38);
+SELECT plan(42);
 SET LOCAL client_min_messages = warning;
 CREATE SCHEMA k;
 -- 20,000 observations over 200 groups (g, the distribution column) that cut
@@ -60,7 +60,11 @@ INSERT INTO k.kernel VALUES
   ('collect', 'cleangov.quantile_of(cleangov.collect(x), 0.9, 8)', 0),
   ('streak', 'cleangov.streak(breach, period, ''month'')', 0),
   ('weighted_mean', 'cleangov.weighted_mean(x, w)', 0),
-  ('score_vector', 'cleangov.score_vector(i, x, 2000) FILTER (WHERE i <= 2000)', 0);
+  ('score_vector', 'cleangov.score_vector(i, x, 2000) FILTER (WHERE i <= 2000)', 0),
+  -- one Newton step of the logistic model (issue 16): the pass's gradient and
+  -- Hessian summed on the shards in another order, so equal to rounding
+  ('logit_pass', 'cleangov.logit_newton(cleangov.logit_pass(''{-0.8,0.1,-0.2,0.05}'', ARRAY[x, w, pos]::float8[], '
+                 'breach::int::float8, ''{15000,0.5,3}'', ''{30000,0.29,1.41}''), ''{-0.8,0.1,-0.2,0.05}'', 1)', 1e-9);
 
 SELECT ok(k.same(agg, 'g', tol), name || ': grouped by the distribution column, the single-node answer')
   FROM k.kernel ORDER BY name;
@@ -84,6 +88,12 @@ SELECT ok(k.plan('cleangov.median(x)', 'g') NOT LIKE '%coord_combine_agg%', 'gro
 CREATE TABLE k.states AS SELECT h, cleangov.bid_screens_partial(x)::text AS s FROM k.dist GROUP BY h;
 SELECT is((SELECT count(*) FROM k.states q WHERE q.s::cleangov.bid_screens_state::text = q.s AND length(q.s) > 20), 7::bigint,
           'bid_screens states round-trip through their text form');
+CREATE TABLE k.logit_states AS
+SELECT h, cleangov.logit_pass('{-0.8,0.1,-0.2,0.05}', ARRAY[x, w, pos]::float8[], breach::int::float8,
+                              '{15000,0.5,3}', '{30000,0.29,1.41}')::text AS s
+  FROM k.dist GROUP BY h;
+SELECT is((SELECT count(*) FROM k.logit_states q WHERE q.s::cleangov.logit_state::text = q.s AND length(q.s) > 100), 7::bigint,
+          'logit_pass states round-trip through their text form');
 CREATE TABLE k.merged AS
 SELECT cleangov.benford_merge(s)::text AS m FROM (SELECT cleangov.benford_partial(amount, 'first') s FROM k.dist GROUP BY g) q;
 SELECT is((SELECT m FROM k.merged), (SELECT cleangov.benford(amount, 'first')::text FROM k.local),
