@@ -4,7 +4,7 @@
 -- SQL from the stored coefficients, the review queue, the lower_rate option
 -- and its audit events, and the rights of each role.
 BEGIN;
-SELECT plan(48);
+SELECT plan(52);
 SET client_min_messages = error;
 
 CREATE SCHEMA mt;
@@ -118,6 +118,22 @@ SELECT throws_like($$SELECT cleangov.train_model('MCONST')$$, '%feature k is con
 SELECT throws_ok($$SELECT cleangov.train_model('MDUP')$$, '21000', NULL, 'a subject returned twice: 21000');
 SELECT throws_ok($$SELECT cleangov.train_model('MLAB')$$, '22023', NULL, 'a label that is not 0 or 1: 22023');
 SELECT is((SELECT beats_base_rate FROM cleangov.train_model('MNOISE')), false, 'a model of noise says it does not beat the base rate');
+-- hostile names: a model code that is SQL in disguise is refused by its form;
+-- feature columns that are reach the generated functions only as quoted
+-- identifiers
+SELECT throws_ok($$INSERT INTO cleangov.model (model_code, name_en, grain, features, query) VALUES
+ ('M''); DROP TABLE mt.person; --', 'hostile', 'person', '{"a": "a"}', 'SELECT person_key AS subject_key, y AS label, a FROM mt.person')$$,
+ '23514', NULL, 'a model code outside the code form: 23514');
+INSERT INTO cleangov.model (model_code, name_en, grain, features, query) VALUES
+ ('MHOSTILE', 'hostile', 'person',
+  '{"a\"); DROP TABLE mt.person; --": "strong signal under a hostile name", "B b": "mixed case and a space"}',
+  'SELECT person_key AS subject_key, y AS label, a AS "a""); DROP TABLE mt.person; --", b AS "B b" FROM mt.person');
+SELECT is((SELECT feature_columns FROM cleangov.model WHERE model_code = 'MHOSTILE'),
+          ARRAY['a"); DROP TABLE mt.person; --', 'B b'], 'hostile feature names are kept as names');
+SELECT ok((SELECT converged AND beta[2] > 0.5 FROM cleangov.train_model('MHOSTILE')),
+          'a model with hostile names trains (its strong signal found)');
+SELECT is((SELECT count(*)::int FROM cleangov.model_score s JOIN mt.person p ON p.person_key = s.subject_key
+            WHERE s.model_code = 'MHOSTILE'), 500, 'it scores every row, and mt.person is still there');
 RESET ROLE;
 
 -- ---- alerts: the review queue and the lower_rate option ---------------------------
