@@ -311,6 +311,33 @@ $$;
 COMMENT ON FUNCTION @extschema@.source_runner(text, text, name) IS
   'Internal to index_compute and person_profile: the name of the generated function that runs a source''s SQL with its owner''s rights (kind index_sources or profile_sources); 42704 if the owner is not a role, 55000 if the function is not generated, 42501 if the caller may not execute it. Stable because it reads the catalog.';
 
+-- The index sections of a profile: score (the composite of every computed
+-- period, with the first level) and contribution (the leaves that took
+-- points off, latest period first).  Shared by person_profile and unit_profile.
+CREATE FUNCTION @extschema@.index_profile_sections(subject_kind text, subject_key text)
+  RETURNS TABLE (section text, item text, period text, value float8, level @extschema@.level, detail jsonb)
+  LANGUAGE sql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+  SELECT x.section, x.item, x.period, x.value, x.level, x.detail FROM (
+    SELECT 1 AS part, 'score' AS section, s.framework_code AS item, s.period, s.composite AS value, s.level,
+           (SELECT jsonb_object_agg(n.name_zh, round(n.score::numeric, 1)) FROM @extschema@.index_node_score n
+             WHERE n.framework_code = s.framework_code AND n.period = s.period AND n.subject_kind = s.subject_kind
+               AND n.subject_key = s.subject_key AND n.depth = 1 AND n.score IS NOT NULL) AS detail,
+           s.framework_code AS k1, s.period AS k2, NULL::float8 AS k3
+      FROM @extschema@.index_score s
+     WHERE s.subject_kind = $1 AND s.subject_key = $2
+    UNION ALL
+    SELECT 2, 'contribution', n.indicator_code, n.period, n.points, NULL::@extschema@.level,
+           jsonb_build_object('framework', n.framework_code, 'name_zh', n.name_zh, 'score', round(n.score::numeric, 2)),
+           NULL, NULL, NULL
+      FROM @extschema@.index_node_score n
+     WHERE n.subject_kind = $1 AND n.subject_key = $2 AND n.is_leaf AND n.points > 0) x
+   ORDER BY x.part, x.k1, x.k2, x.period DESC, x.value DESC, x.item
+$$;
+COMMENT ON FUNCTION @extschema@.index_profile_sections(text, text) IS
+  'The index sections of a profile of a person or a unit: score (composite and first-level scores per framework and computed period) and contribution (the leaves that took points off, latest period first). Read by person_profile and unit_profile, with the caller''s rights. Stable because it reads tables.';
+
 CREATE FUNCTION @extschema@.person_profile(person_key text)
   RETURNS TABLE (section text, item text, period text, value float8, level @extschema@.level, detail jsonb)
   LANGUAGE plpgsql STABLE
@@ -326,22 +353,8 @@ BEGIN
                             'unit_code', p.unit_code, 'unit_zh', u.name_zh, 'region_code', u.region_code)
     FROM @extschema@.index_person p LEFT JOIN @extschema@.unit u ON u.unit_code = p.unit_code
    WHERE p.person_key = person_profile.person_key;
-  -- scores: the composite of every computed period, with the first level
-  RETURN QUERY
-  SELECT 'score', s.framework_code, s.period, s.composite, s.level,
-         (SELECT jsonb_object_agg(n.name_zh, round(n.score::numeric, 1)) FROM @extschema@.index_node_score n
-           WHERE n.framework_code = s.framework_code AND n.period = s.period AND n.subject_kind = 'person'
-             AND n.subject_key = s.subject_key AND n.depth = 1 AND n.score IS NOT NULL)
-    FROM @extschema@.index_score s
-   WHERE s.subject_kind = 'person' AND s.subject_key = person_profile.person_key
-   ORDER BY s.framework_code, s.period;
-  -- contributions: the leaves that took points off, latest period first
-  RETURN QUERY
-  SELECT 'contribution', n.indicator_code, n.period, n.points, NULL::@extschema@.level,
-         jsonb_build_object('framework', n.framework_code, 'name_zh', n.name_zh, 'score', round(n.score::numeric, 2))
-    FROM @extschema@.index_node_score n
-   WHERE n.subject_kind = 'person' AND n.subject_key = person_profile.person_key AND n.is_leaf AND n.points > 0
-   ORDER BY n.period DESC, n.points DESC, n.indicator_code;
+  -- scores and contributions (index_profile_sections)
+  RETURN QUERY SELECT * FROM @extschema@.index_profile_sections('person', person_profile.person_key);
   -- alerts on the person, their review and rectifications
   RETURN QUERY
   SELECT 'alert', a.rule_code, a.period, a.value, a.level,

@@ -76,8 +76,10 @@ GRANT SELECT ON @extschema@.model_score TO cleangov_admin, cleangov_analyst, cle
 GRANT INSERT, UPDATE, DELETE ON @extschema@.model TO cleangov_admin;
 GRANT INSERT ON @extschema@.model_version TO cleangov_admin;
 GRANT INSERT, DELETE ON @extschema@.model_score TO cleangov_admin;
-GRANT SELECT ON @extschema@.review_queue, @extschema@.model_portrait, @extschema@.model_risk_ranking
-   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+GRANT SELECT ON @extschema@.review_queue TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+-- the portraits and rankings read the persons of the index (index_person),
+-- which an inspector does not read
+GRANT SELECT ON @extschema@.model_portrait, @extschema@.model_risk_ranking TO cleangov_admin, cleangov_analyst;
 ALTER TABLE @extschema@.model_score ENABLE ROW LEVEL SECURITY;
 CREATE POLICY model_score_admin ON @extschema@.model_score FOR ALL
   TO cleangov_admin USING (true) WITH CHECK (true);

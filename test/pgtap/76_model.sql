@@ -4,7 +4,7 @@
 -- SQL from the stored coefficients, the review queue, the lower_rate option
 -- and its audit events, and the rights of each role.
 BEGIN;
-SELECT plan(52);
+SELECT plan(59);
 SET client_min_messages = error;
 
 CREATE SCHEMA mt;
@@ -167,6 +167,29 @@ SELECT is((SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'T_ML' AND
           'reviewed alerts are never lowered');
 SELECT is((SELECT lowered FROM cleangov.score_model('MA')), 0::bigint, 'once per alert and version');
 RESET ROLE;
+-- the unit archive: the unit, its alerts, the flagged persons of the person
+-- model, a unit model's portrait
+CREATE TABLE mt.unitdata AS
+SELECT 'U' || i AS unit_code, u, (random() < 1 / (1 + exp(-3 * u))) AS bad
+  FROM (SELECT i, random() * 2 - 1 AS u FROM generate_series(0, 99) i) g;
+INSERT INTO cleangov.unit (unit_code, name, name_zh, region_code)
+SELECT unit_code, 'unit ' || unit_code, '单位' || unit_code, 'R9' FROM mt.unitdata WHERE unit_code NOT IN ('U0', 'U1', 'U2', 'U3');
+GRANT SELECT ON mt.unitdata TO mt_admin;
+INSERT INTO cleangov.model (model_code, name_en, grain, features, query, owner) VALUES
+ ('MUNIT', 'units', 'unit', '{"u": "a unit signal"}', 'SELECT unit_code AS subject_key, bad AS label, u FROM mt.unitdata', 'mt_admin');
+SET ROLE mt_admin;
+SELECT ok((SELECT converged FROM cleangov.train_model('MUNIT')), 'a unit model trains');
+RESET ROLE;
+SELECT is((SELECT detail ->> 'name_zh' FROM cleangov.unit_profile('U1') WHERE section = 'unit'), '单位1', 'the unit archive names the unit');
+SELECT is((SELECT count(*)::int FROM cleangov.unit_profile('U1') WHERE section = 'alert'),
+          (SELECT count(*)::int FROM cleangov.alert WHERE unit_code = 'U1'), 'it lists every alert routed to the unit');
+SELECT is((SELECT array_agg(item) FROM cleangov.unit_profile('U1') WHERE section = 'person_model' AND detail ->> 'model' = 'MP'),
+          (SELECT array_agg(subject_key ORDER BY probability DESC, subject_key) FROM cleangov.model_portrait
+            WHERE model_code = 'MP' AND unit_code = 'U1' AND flagged),
+          'and the persons of the unit the person model flags, highest risk first');
+SELECT is((SELECT (value, detail -> 'risk_points') FROM cleangov.unit_profile('U7') WHERE section = 'model' AND item = 'MUNIT'),
+          (SELECT (probability, risk_points) FROM cleangov.model_portrait WHERE model_code = 'MUNIT' AND subject_key = 'U7'),
+          'the unit model''s portrait: probability and risk points');
 -- an inspector sees the scores of its units' alerts only
 INSERT INTO cleangov.unit_assignment (role_name, unit_code) VALUES ('mt_insp', 'U1');
 SET ROLE mt_insp;
@@ -174,6 +197,10 @@ SELECT is((SELECT count(DISTINCT a.unit_code)::int FROM cleangov.model_score s J
             WHERE s.model_code = 'MA'), 1, 'an inspector sees the alert scores of its unit only');
 SELECT is((SELECT count(*)::int FROM cleangov.model_score s WHERE s.model_code = 'MA'),
           (SELECT count(*)::int FROM cleangov.alert WHERE rule_code = 'T_ML'), 'and every one of them');
+SELECT is((SELECT count(*)::int FROM cleangov.unit_profile('U2') WHERE section = 'alert'), 0,
+          'the archive of another unit shows an inspector none of its alerts');
+SELECT is((SELECT count(*)::int FROM cleangov.unit_profile('U1') WHERE section = 'alert'),
+          (SELECT count(*)::int FROM cleangov.alert WHERE unit_code = 'U1'), 'and of its own unit all of them');
 RESET ROLE;
 
 SELECT * FROM finish();
