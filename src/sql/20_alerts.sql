@@ -251,7 +251,11 @@ BEGIN
   -- alerts in the same order and cannot deadlock each other.
   WITH u AS (
     SELECT h.rule_code, h.subject_kind, h.subject_key, h.unit_code, coalesce(h.period, '') AS period,
-           h.value, h.threshold, coalesce(h.evidence, '{}') AS evidence, h.source_table, h.source_key, h.ord,
+           h.value, h.threshold,
+           -- the tiered standard that applied, if any, is named in the evidence
+           CASE WHEN st.standard_code IS NULL THEN coalesce(h.evidence, '{}')
+                ELSE coalesce(h.evidence, '{}') || jsonb_build_object('standard', st.standard_code) END AS evidence,
+           h.source_table, h.source_key, h.ord,
            coalesce(h.level,
              CASE WHEN s.scheme_code IS NOT NULL AND h.value IS NOT NULL
                    AND (s.measure = 'value' OR (h.threshold IS NOT NULL AND h.threshold <> 0))
@@ -259,11 +263,20 @@ BEGIN
                          CASE s.measure WHEN 'value' THEN h.value ELSE h.value / h.threshold END,
                          s.cutoffs, s.high_is_bad)] END,
              r.default_level) AS lvl,
-           r.rectify_days, r.recurrence_days, s.levels AS scheme_levels
+           coalesce(st.rectify_days, r.rectify_days) AS rectify_days, r.recurrence_days, s.levels AS scheme_levels
       FROM unnest(hits) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
                                            threshold, level, evidence, source_table, source_key, ord)
-      JOIN @extschema@.rule r ON r.rule_code = h.rule_code AND r.enabled
-      LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
+      JOIN @extschema@.rule r ON r.rule_code = h.rule_code
+      -- tiered standards (59_standards.sql): the most specific one of the
+      -- hit's unit sets the enabled state, the scheme and the days; looked
+      -- up only for rules that have standards
+      LEFT JOIN LATERAL (
+        SELECT x.standard_code, x.enabled, x.scheme_code, x.rectify_days
+          FROM @extschema@.rule_standard_for(h.rule_code, h.unit_code) x
+         WHERE h.unit_code IS NOT NULL
+           AND EXISTS (SELECT FROM @extschema@.rule_standard z WHERE z.rule_code = h.rule_code)) st ON true
+      LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = coalesce(st.scheme_code, r.scheme_code)
+     WHERE coalesce(st.enabled, r.enabled)
   ), d AS (
     SELECT DISTINCT ON (u.rule_code, u.subject_kind, u.subject_key, u.period) u.*
       FROM u

@@ -224,7 +224,7 @@ COMMENT ON FUNCTION @extschema@.rule_render(text, jsonb, text, text) IS
 -- The eleven fields of a row rule's hit (in cleangov.hit's order) as SQL
 -- expressions over the row r of its shape, thresholds substituted.  Shared by
 -- rule_sql() and the generated watch triggers.
-CREATE FUNCTION @extschema@.row_rule_fields(d @extschema@.rule_definition)
+CREATE FUNCTION @extschema@.row_rule_fields(d @extschema@.rule_definition, thresholds jsonb DEFAULT NULL)
 RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -238,6 +238,8 @@ BEGIN
   IF r.rule_code IS NULL THEN
     RAISE EXCEPTION 'rule "%" is not in cleangov.rule', d.rule_code USING ERRCODE = 'undefined_object';
   END IF;
+  -- thresholds: those of a tiered standard (59_standards.sql); NULL: the rule's
+  r.thresholds := coalesce(row_rule_fields.thresholds, r.thresholds);
   SELECT * INTO s FROM @extschema@.shape x WHERE x.shape = d.shape;
   has_unit := EXISTS (SELECT FROM @extschema@.shape_column c WHERE c.shape = d.shape AND c.column_name = 'unit_code');
   -- Only the author's expressions are rendered; what the engine quotes
@@ -261,8 +263,8 @@ BEGIN
     coalesce('(r.' || quote_ident(s.key_column) || ')::text', 'NULL::text')];
 END
 $$;
-COMMENT ON FUNCTION @extschema@.row_rule_fields(@extschema@.rule_definition) IS
-  'The fields of a row rule''s hit as SQL expressions over the shape row r (thresholds substituted), in the order of cleangov.hit. Stable because it reads the rule tables.';
+COMMENT ON FUNCTION @extschema@.row_rule_fields(@extschema@.rule_definition, jsonb) IS
+  'The fields of a row rule''s hit as SQL expressions over the shape row r (thresholds substituted: the given ones, those of a tiered standard, or NULL for the rule''s), in the order of cleangov.hit. Stable because it reads the rule tables.';
 
 -- The rows of cleangov.rule_exemption that exempt a hit h, as a condition
 -- over h (true: no row exempts it): a row of the hit's rule and subject, of
@@ -288,7 +290,8 @@ COMMENT ON FUNCTION @extschema@.exemption_rows_sql(text) IS
 -- definition's own exemption.  with_rows false: the definition's own
 -- exemption alone, NULL when it has none (the watch triggers check the rows
 -- once for all their row rules).
-CREATE FUNCTION @extschema@.rule_exemption_sql(d @extschema@.rule_definition, with_rows boolean DEFAULT true)
+CREATE FUNCTION @extschema@.rule_exemption_sql(d @extschema@.rule_definition, with_rows boolean DEFAULT true,
+                                               thresholds jsonb DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -298,7 +301,8 @@ DECLARE
 BEGIN
   IF d.exemption IS NOT NULL THEN
     own := 'NOT coalesce((' || @extschema@.rule_render(d.exemption,
-             (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || '), false)';
+             coalesce(rule_exemption_sql.thresholds, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code)),
+             d.rule_code) || '), false)';
   END IF;
   IF NOT with_rows THEN
     RETURN own;
@@ -306,15 +310,16 @@ BEGIN
   RETURN @extschema@.exemption_rows_sql(d.rule_code) || coalesce(' AND ' || own, '');
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition, boolean) IS
-  'The exemptions of a rule (rows of cleangov.rule_exemption, checked as one anti-join, and the definition''s own exemption) as an SQL condition over a hit h; with_rows false: the definition''s own exemption alone (NULL when it has none). Stable because it reads the rule tables.';
+COMMENT ON FUNCTION @extschema@.rule_exemption_sql(@extschema@.rule_definition, boolean, jsonb) IS
+  'The exemptions of a rule (rows of cleangov.rule_exemption, checked as one anti-join, and the definition''s own exemption) as an SQL condition over a hit h; with_rows false: the definition''s own exemption alone (NULL when it has none); thresholds: those of a tiered standard (NULL: the rule''s). Stable because it reads the rule tables.';
 
 -- The SQL that yields the rule's hits as one column h of type cleangov.hit.
 -- source replaces a row rule's bound view (the watch triggers pass the
 -- statement's transition table read through the binding).
 CREATE FUNCTION @extschema@.rule_sql(d @extschema@.rule_definition, source text DEFAULT NULL,
                                      with_passes boolean DEFAULT true, subjects text DEFAULT NULL,
-                                     statistics_row boolean DEFAULT false, stored_statistics boolean DEFAULT false)
+                                     statistics_row boolean DEFAULT false, stored_statistics boolean DEFAULT false,
+                                     thresholds jsonb DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -329,13 +334,33 @@ DECLARE
   thr text;
   out_sql text;
   ctes text := '';
+  st record;
 BEGIN
   SELECT * INTO r FROM @extschema@.rule x WHERE x.rule_code = d.rule_code;
   IF r.rule_code IS NULL THEN
     RAISE EXCEPTION 'rule "%" is not in cleangov.rule', d.rule_code USING ERRCODE = 'undefined_object';
   END IF;
+  -- Tiered standards that set thresholds (59_standards.sql): the rule is
+  -- evaluated once with its own thresholds and once per such standard, and
+  -- each evaluation keeps the hits of the units whose applicable standard it
+  -- is (the rule's own: the units no such standard applies to).  A
+  -- standard's evaluation computes its own passes (their thresholds are its).
+  IF rule_sql.thresholds IS NULL AND EXISTS (
+       SELECT FROM @extschema@.rule_standard x WHERE x.rule_code = d.rule_code AND x.thresholds <> '{}') THEN
+    out_sql := format('SELECT b.h FROM (%s) b WHERE @extschema@.rule_threshold_standard(%L, (b.h).unit_code) IS NULL',
+                      @extschema@.rule_sql(d, source, with_passes, subjects, statistics_row, stored_statistics, r.thresholds),
+                      d.rule_code);
+    FOR st IN SELECT x.standard_code, x.thresholds FROM @extschema@.rule_standard x
+               WHERE x.rule_code = d.rule_code AND x.thresholds <> '{}' ORDER BY x.standard_code LOOP
+      out_sql := out_sql || format(' UNION ALL SELECT b.h FROM (%s) b WHERE @extschema@.rule_threshold_standard(%L, (b.h).unit_code) = %L',
+                                   @extschema@.rule_sql(d, source, true, subjects, false, stored_statistics, r.thresholds || st.thresholds),
+                                   d.rule_code, st.standard_code);
+    END LOOP;
+    RETURN out_sql;
+  END IF;
+  r.thresholds := coalesce(rule_sql.thresholds, r.thresholds);
   IF d.kind = 'row' THEN
-    f := @extschema@.row_rule_fields(d);
+    f := @extschema@.row_rule_fields(d, r.thresholds);
     inner_sql := format('SELECT %s FROM %s r WHERE (%s)',
       (SELECT string_agg(e || ' AS ' || n, ', ' ORDER BY i) FROM unnest(f, names) WITH ORDINALITY u(e, n, i)),
       coalesce(source, 'cleangov_bound.' || quote_ident(d.shape)),
@@ -372,7 +397,7 @@ BEGIN
   -- workers and its hits are checked on the coordinator (doc/citus.md).
   -- On one node it costs a tuplestore of the hits, which are few.
   out_sql := format('WITH %s cleangov_hits AS MATERIALIZED (%s) SELECT * FROM cleangov_hits h WHERE h.subject_key IS NOT NULL AND %s',
-                    ctes, inner_sql, @extschema@.rule_exemption_sql(d));
+                    ctes, inner_sql, @extschema@.rule_exemption_sql(d, true, r.thresholds));
   -- A whole evaluation hands its statistics to run(), which stores them:
   -- one more row, of subject kind cleangov:statistics, never an alert.
   IF statistics_row AND d.statistics IS NOT NULL AND subjects IS NULL AND NOT stored_statistics THEN
@@ -403,8 +428,8 @@ BEGIN
     out_sql);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.rule_sql(@extschema@.rule_definition, text, boolean, text, boolean, boolean) IS
-  'The SQL that computes the hits of a rule definition (one column h of type cleangov.hit), thresholds substituted, exemptions and streak applied; source replaces a row rule''s shape view; with_passes false leaves out the CTEs of its shared passes (a query of several rules computes them once); subjects: SQL of the subject keys to evaluate ({subjects}; NULL: all; the statistics are then read from cleangov.rule_statistic); statistics_row: a whole evaluation adds one row of subject kind cleangov:statistics whose evidence is the statistics computed (for run() to store); stored_statistics: read the statistics from cleangov.rule_statistic even for every subject. Stable because it reads the rule tables.';
+COMMENT ON FUNCTION @extschema@.rule_sql(@extschema@.rule_definition, text, boolean, text, boolean, boolean, jsonb) IS
+  'The SQL that computes the hits of a rule definition (one column h of type cleangov.hit), thresholds substituted (thresholds: these; NULL: the rule''s, and where tiered standards set thresholds, one evaluation per standard, each keeping the hits of the units it applies to), exemptions and streak applied; source replaces a row rule''s shape view; with_passes false leaves out the CTEs of its shared passes (a query of several rules computes them once); subjects: SQL of the subject keys to evaluate ({subjects}; NULL: all; the statistics are then read from cleangov.rule_statistic); statistics_row: a whole evaluation adds one row of subject kind cleangov:statistics whose evidence is the statistics computed (for run() to store); stored_statistics: read the statistics from cleangov.rule_statistic even for every subject. Stable because it reads the rule tables.';
 
 CREATE FUNCTION @extschema@.rule_sql(rule_code text, source text DEFAULT NULL)
 RETURNS text

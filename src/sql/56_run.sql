@@ -431,7 +431,7 @@ BEGIN
   -- A quarantined rule is skipped, unless it is asked for by name (a retry).
   rules := ARRAY(
     SELECT x.rule_code FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-     WHERE r.enabled
+     WHERE @extschema@.rule_runs(r.rule_code, r.enabled)
        AND (run.rule_code IS NULL OR x.rule_code = run.rule_code)
        AND (run.domain IS NULL OR r.domain = run.domain)
        AND (x.quarantined_at IS NULL OR x.rule_code = run.rule_code)
@@ -612,7 +612,7 @@ BEGIN
   PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
   FOR code IN
     SELECT x.rule_code FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-     WHERE r.enabled AND x.quarantined_at IS NULL
+     WHERE @extschema@.rule_runs(r.rule_code, r.enabled) AND x.quarantined_at IS NULL
        AND (run_committing.rule_code IS NULL OR x.rule_code = run_committing.rule_code)
        AND (run_committing.domain IS NULL OR r.domain = run_committing.domain)
      ORDER BY x.rule_code

@@ -136,7 +136,7 @@ BEGIN
   FOR d IN SELECT DISTINCT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
              JOIN @extschema@.binding y ON rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL
               AND ((x.kind = 'row' AND x.shape = y.shape) OR (x.kind = 'set' AND x.realtime AND y.shape = ANY (x.reads)))
-            WHERE r.enabled AND x.quarantined_at IS NULL LOOP
+            WHERE @extschema@.rule_runs(r.rule_code, r.enabled) AND x.quarantined_at IS NULL LOOP
     IF EXISTS (SELECT FROM unnest(d.reads) s WHERE NOT EXISTS (SELECT FROM @extschema@.binding y WHERE y.shape = s AND y.broken IS NULL)
                                                  AND NOT EXISTS (SELECT FROM @extschema@.shape z WHERE z.shape = s AND z.unbound_reads_empty)) THEN
       skipped := skipped || d.rule_code;   -- reads an unbound or broken shape (one that is not read as empty): nothing to check
@@ -172,7 +172,7 @@ BEGIN
     FOR sg IN SELECT k.grp, k.grain, array_agg(k.rule_code ORDER BY k.rule_code) AS codes
                 FROM (SELECT x.rule_code, x.grain, coalesce(@extschema@.pass_group(x), x.rule_code) AS grp
                         FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-                       WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
+                       WHERE @extschema@.rule_runs(r.rule_code, r.enabled) AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
                          AND x.kind = 'set' AND x.realtime AND x.grain IS NOT NULL
                          AND EXISTS (SELECT FROM @extschema@.binding y
                                       WHERE rewatch.source::oid = ANY (y.tables) AND y.broken IS NULL AND y.shape = ANY (x.reads))) k
@@ -216,7 +216,7 @@ BEGIN
       src := @extschema@.binding_rows_sql(b, rewatch.source);
       cases := '{}'; conds := '{}'; exempts := '{}';
       FOR d IN SELECT x.* FROM @extschema@.rule_definition x JOIN @extschema@.rule r USING (rule_code)
-                WHERE r.enabled AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
+                WHERE @extschema@.rule_runs(r.rule_code, r.enabled) AND x.quarantined_at IS NULL AND x.owner = own AND NOT x.rule_code = ANY (skipped)
                   AND ((x.kind = 'row' AND x.shape = b.shape) OR (x.kind = 'set' AND x.realtime AND b.shape = ANY (x.reads)))
                   AND (x.grain IS NULL OR x.kind = 'row' OR b.shape = (SELECT min(s) FROM unnest(x.reads) s
                                                                          WHERE s IN (SELECT y.shape FROM @extschema@.binding y
@@ -237,8 +237,10 @@ BEGIN
                                     ELSE @extschema@.rule_sql(d, CASE WHEN d.kind = 'row' THEN src END) END,
                                d.rule_code, rewatch.source::text, d.rule_code, rewatch.source::text);
         CONTINUE WHEN d.kind = 'set' AND d.grain IS NOT NULL;   -- evaluated above, for the subjects reached
-        IF d.kind = 'row' AND d.streak_min IS NULL THEN
-          -- one-pass form: all row rules of the shape in one scan
+        IF d.kind = 'row' AND d.streak_min IS NULL
+           AND NOT EXISTS (SELECT FROM @extschema@.rule_standard z WHERE z.rule_code = d.rule_code AND z.thresholds <> '{}') THEN
+          -- one-pass form: all row rules of the shape in one scan (a rule
+          -- with tiered thresholds goes through rule_sql, one scan per tier)
           cond := '(' || @extschema@.rule_render(d.condition,
                     (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code) || ')';
           cases := cases || format('CASE WHEN %s THEN ROW(%s)::cleangov.hit END', cond,
