@@ -54,8 +54,8 @@ CREATE FUNCTION @extschema@.shipped_row_restore() RETURNS trigger
   SET search_path = pg_catalog, pg_temp
   AS $$
 DECLARE
-  key_col text := TG_ARGV[0];
   cols text;
+  keys text;
   n bigint;
 BEGIN
   IF @extschema@.creating_extension_script() THEN
@@ -63,10 +63,12 @@ BEGIN
   END IF;
   SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
     FROM pg_attribute WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped;
+  -- the key: one column or several (the trigger's arguments)
+  SELECT string_agg(format('t.%1$I = ($1).%1$I', k), ' AND ') INTO keys FROM unnest(TG_ARGV) k;
   PERFORM set_config('cleangov_restore.replaying', 'on', true);
   EXECUTE format('UPDATE %1$I.%2$I t SET (%3$s) = (SELECT %3$s FROM (SELECT ($1).*) r)'
-                 ' WHERE t.%4$I = ($1).%4$I AND t.shipped',
-                 TG_TABLE_SCHEMA, TG_TABLE_NAME, cols, key_col)
+                 ' WHERE %4$s AND t.shipped',
+                 TG_TABLE_SCHEMA, TG_TABLE_NAME, cols, keys)
     USING NEW;
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM set_config('cleangov_restore.replaying', 'off', true);
@@ -74,7 +76,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.shipped_row_restore() IS
-  'BEFORE INSERT trigger of configuration tables: a row whose key equals a shipped row replaces that row (this is how pg_restore brings back a changed shipped row). Volatile because it is a trigger; parallel unsafe because it is a trigger.';
+  'BEFORE INSERT trigger of configuration tables: a row whose key (the trigger''s arguments: one column or several) equals a shipped row replaces that row (this is how pg_restore brings back a changed shipped row). Volatile because it is a trigger; parallel unsafe because it is a trigger.';
 
 CREATE TABLE @extschema@.level_info (
   level       @extschema@.level PRIMARY KEY,

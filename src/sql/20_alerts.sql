@@ -25,7 +25,7 @@ CREATE TABLE @extschema@.alert (
   closed_at       timestamptz,
   closed_by_rectification bigint,
   recurrence_of   bigint REFERENCES @extschema@.alert (alert_id),
-  escalation_step smallint NOT NULL DEFAULT 0 CHECK (escalation_step BETWEEN 0 AND 2),
+  escalation_step smallint NOT NULL DEFAULT 0 CHECK (escalation_step >= 0),
   escalated_at    timestamptz,
   review_verdict  text CHECK (review_verdict IN ('confirmed', 'false_positive')),
   reviewed_at     timestamptz,
@@ -35,7 +35,7 @@ CREATE TABLE @extschema@.alert (
 );
 COMMENT ON TABLE @extschema@.alert IS
   'Alerts: rule, subject, unit, period, measured value, threshold, level (current) and hit_level (of the last hit), evidence, source, raised/due/closed times, status, recurrence, escalation step, review. At most one open alert per (rule, subject, period).';
-COMMENT ON COLUMN @extschema@.alert.escalation_step IS '0 none, 1 talk with the unit head (约谈), 2 accountability (问责).';
+COMMENT ON COLUMN @extschema@.alert.escalation_step IS 'The step of the handling ladder reached (cleangov.ladder_step): 0 none; under the shipped default ladder 1 talk with the unit head (约谈), 2 accountability (问责).';
 COMMENT ON COLUMN @extschema@.alert.previous_level IS 'Level before the last change (refresh or escalation).';
 -- Subject kind, key and period as one fixed-size index key (SHA-256 of the
 -- length-prefixed parts, src/alert_key.c): a btree entry holds at most about
@@ -84,7 +84,7 @@ CREATE TABLE @extschema@.alert_event (
   event_id    bigserial PRIMARY KEY,
   alert_id    bigint NOT NULL REFERENCES @extschema@.alert (alert_id),
   event       text NOT NULL CHECK (event IN ('raised', 'refreshed', 'level_changed', 'reviewed',
-                                             'rectified', 'escalated', 'dismissed', 'reopened')),
+                                             'rectified', 'escalated', 'dismissed', 'reopened', 'evaluated')),
   at          timestamptz NOT NULL DEFAULT now(),
   by_role     name NOT NULL DEFAULT @extschema@.actor(),
   from_status text,

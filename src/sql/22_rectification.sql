@@ -45,8 +45,14 @@ BEGIN
       USING ERRCODE = 'foreign_key_violation',
             HINT = 'Alerts of units not assigned to you are not shown.';
   END IF;
-  -- pg_restore replays rectification rows after the alerts they closed.
-  IF own AND a.status = 'closed' AND a.closed_by_rectification = rid THEN
+  -- pg_restore replays rectification rows after the alerts they closed and
+  -- after the event trail: a row whose "rectified" event exists was applied
+  -- once already (the alert may have been reopened since, by reopen() or a
+  -- failed evaluation): nothing to do.
+  IF own AND ((a.status = 'closed' AND a.closed_by_rectification = rid)
+              OR EXISTS (SELECT FROM @extschema@.alert_event e
+                          WHERE e.alert_id = aid AND e.event = 'rectified'
+                            AND e.detail ->> 'rectification_id' = rid::text)) THEN
     RETURN NEW;
   END IF;
   IF a.status <> 'open' THEN

@@ -1,13 +1,8 @@
--- Escalation of overdue alerts: a talk with the unit head (约谈), then
+-- Escalation of overdue alerts along their handling ladder (23_ladder.sql):
+-- under the shipped ladder "default" a talk with the unit head (约谈), then
 -- accountability (问责), one level up each time.  Idempotent, set-based, safe
--- to run as often as wanted (by pg_cron, for instance).  See doc/alerts.md.
-
-CREATE FUNCTION @extschema@.escalation_step_name(step integer, lang text DEFAULT 'en') RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN CASE WHEN lang = 'zh' THEN (ARRAY['未升级', '约谈', '问责'])[step + 1]
-              ELSE (ARRAY['none', 'talk', 'accountability'])[step + 1] END;
-COMMENT ON FUNCTION @extschema@.escalation_step_name(integer, text) IS
-  'Name of an escalation step: 0 none (未升级), 1 talk with the unit head (约谈), 2 accountability (问责); lang ''en'' or ''zh''.';
+-- to run as often as wanted (by pg_cron, for instance).  See doc/ladder.md and
+-- doc/alerts.md.
 
 CREATE FUNCTION @extschema@.escalate_overdue(as_of timestamptz DEFAULT now())
   RETURNS TABLE (alert_id bigint, escalation_step integer, level @extschema@.level)
@@ -19,35 +14,42 @@ BEGIN
   IF as_of IS NULL THEN
     RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;
-  -- One UPDATE for all overdue alerts.  An alert being rectified at the same
-  -- moment is locked by the rectification: this UPDATE waits, re-reads it as
-  -- closed and leaves it alone (or escalates it first, and the rectification
-  -- then closes the escalated alert).
+  -- One UPDATE for all overdue alerts that have a next step on their ladder.
+  -- An alert being rectified at the same moment is locked by the
+  -- rectification: this UPDATE waits, re-reads it as closed and leaves it
+  -- alone (or escalates it first, and the rectification then closes the
+  -- escalated alert).  An alert escalated meanwhile by a concurrent run no
+  -- longer matches the step joined (ls.step = escalation_step + 1): skipped.
   RETURN QUERY
   WITH up AS (
     UPDATE @extschema@.alert a
        SET escalation_step = a.escalation_step + 1,
            previous_level = a.level,
-           level = @extschema@.level_up(a.level, s.levels),
+           level = CASE WHEN ls.raises_level THEN @extschema@.level_up(a.level, s.levels) ELSE a.level END,
            escalated_at = as_of,
-           -- after the talk the unit gets a new deadline; after accountability none
-           due_at = CASE WHEN a.escalation_step = 0
-                         THEN as_of + make_interval(days => r.rectify_days) ELSE a.due_at END
+           due_at = CASE WHEN ls.new_deadline
+                         THEN as_of + make_interval(days => coalesce(ls.deadline_days, r.rectify_days))
+                         ELSE a.due_at END
       FROM @extschema@.rule r
-      LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code
+      LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code,
+           @extschema@.ladder_step ls
      WHERE r.rule_code = a.rule_code
-       AND a.status = 'open' AND a.due_at < as_of AND a.escalation_step < 2
-    RETURNING a.alert_id, a.escalation_step, a.previous_level, a.level, a.due_at
+       AND a.status = 'open' AND a.due_at < as_of
+       AND ls.ladder_code = @extschema@.ladder_for(a.rule_code, a.hit_level)
+       AND ls.level = a.hit_level AND ls.step = a.escalation_step + 1
+    RETURNING a.alert_id, a.escalation_step, a.previous_level, a.level, a.due_at,
+              ls.ladder_code, ls.action, ls.by_actor
   ), ev AS (
     INSERT INTO @extschema@.alert_event (alert_id, event, from_status, to_status, from_level, to_level, detail)
     SELECT up.alert_id, 'escalated', 'open', 'open', up.previous_level, up.level,
-           jsonb_build_object('step', @extschema@.escalation_step_name(up.escalation_step),
-                              'step_zh', @extschema@.escalation_step_name(up.escalation_step, 'zh'),
+           jsonb_build_object('step', up.action, 'step_zh', ac.label_zh, 'step_no', up.escalation_step,
+                              'by', up.by_actor, 'ladder', up.ladder_code,
                               'as_of', as_of, 'due_at', up.due_at)
       FROM up
+      JOIN @extschema@.ladder_action ac ON ac.action = up.action
   )
   SELECT up.alert_id, up.escalation_step::integer, up.level FROM up ORDER BY up.alert_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.escalate_overdue(timestamptz) IS
-  'Escalates every open alert past its due date as of as_of: step 1 talk with the unit head (约谈, new deadline of rectify_days), step 2 accountability (问责); each step raises the level one step within the rule''s scheme and writes an "escalated" event. Idempotent: a second run at the same as_of changes nothing. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that pg_cron or an inspector can run it without write access to alerts.';
+  'Escalates every open alert past its due date as of as_of to the next step of its ladder (cleangov.ladder_step of its rule''s ladder and hit level): the step''s new deadline (deadline_days, else the rule''s rectify_days) or the old one, one level up within the rule''s scheme when the step raises the level, and an "escalated" event naming the step''s action, who carries it out and the ladder. Under the shipped ladder "default": step 1 talk with the unit head (约谈, new deadline of rectify_days), step 2 accountability (问责), nothing after. Idempotent: a second run at the same as_of changes nothing. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that pg_cron or an inspector can run it without write access to alerts.';

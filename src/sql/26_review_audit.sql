@@ -72,8 +72,8 @@ BEGIN
            'source_table', a.source_table, 'source_key', a.source_key,
            'raised_at', a.raised_at, 'due_at', a.due_at,
            'status', a.status, 'status_zh', @extschema@.status_zh(a.status),
-           'escalation', @extschema@.escalation_step_name(a.escalation_step),
-           'escalation_zh', @extschema@.escalation_step_name(a.escalation_step, 'zh'),
+           'escalation', @extschema@.alert_step_name(a.rule_code, a.hit_level, a.escalation_step),
+           'escalation_zh', @extschema@.alert_step_name(a.rule_code, a.hit_level, a.escalation_step, 'zh'),
            'recurrence_of', a.recurrence_of)
     INTO j
     FROM @extschema@.alert a

@@ -71,3 +71,23 @@ CREATE POLICY rectification_inspector ON @extschema@.rectification FOR SELECT TO
   USING (alert_id IN (SELECT a.alert_id FROM @extschema@.alert a));
 CREATE POLICY rectification_inspector_insert ON @extschema@.rectification FOR INSERT TO cleangov_inspector
   WITH CHECK (alert_id IN (SELECT a.alert_id FROM @extschema@.alert a) AND rectified_by = current_user);
+
+-- The handling ladder (23_ladder.sql): reference data, everyone reads it, the
+-- admin maintains it.
+GRANT SELECT ON @extschema@.ladder_action, @extschema@.ladder_actor, @extschema@.ladder, @extschema@.ladder_step,
+               @extschema@.rule_ladder, @extschema@.alert_handling
+   TO cleangov_admin, cleangov_inspector, cleangov_analyst;
+GRANT INSERT, UPDATE, DELETE ON @extschema@.ladder_action, @extschema@.ladder_actor, @extschema@.ladder,
+               @extschema@.ladder_step, @extschema@.rule_ladder
+   TO cleangov_admin;
+
+-- Evaluations of rectifications (27_evaluation.sql): read under row-level
+-- security like the alerts they evaluate; written only by
+-- evaluate_rectification().
+GRANT SELECT ON @extschema@.rectification_evaluation, @extschema@.evaluation_overdue
+   TO cleangov_admin, cleangov_inspector, cleangov_analyst;
+ALTER TABLE @extschema@.rectification_evaluation ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rectification_evaluation_admin_analyst ON @extschema@.rectification_evaluation FOR SELECT
+  TO cleangov_admin, cleangov_analyst USING (true);
+CREATE POLICY rectification_evaluation_inspector ON @extschema@.rectification_evaluation FOR SELECT
+  TO cleangov_inspector USING (alert_id IN (SELECT a.alert_id FROM @extschema@.alert a));

@@ -13,8 +13,8 @@ SELECT a.alert_id, a.rule_code, r.name_en AS rule_name_en, r.name_zh AS rule_nam
        a.status, @extschema@.status_zh(a.status) AS status_zh,
        a.raised_at, a.due_at, a.closed_at,
        a.status = 'open' AND a.due_at < now() AS overdue,
-       a.escalation_step, @extschema@.escalation_step_name(a.escalation_step) AS escalation,
-       @extschema@.escalation_step_name(a.escalation_step, 'zh') AS escalation_zh,
+       a.escalation_step, @extschema@.alert_step_name(a.rule_code, a.hit_level, a.escalation_step) AS escalation,
+       @extschema@.alert_step_name(a.rule_code, a.hit_level, a.escalation_step, 'zh') AS escalation_zh,
        a.recurrence_of, a.review_verdict, a.source_table, a.source_key
   FROM @extschema@.alert a
   JOIN @extschema@.rule r ON r.rule_code = a.rule_code
@@ -34,7 +34,7 @@ SELECT d.*, floor(extract(epoch FROM now() - d.due_at) / 86400)::integer AS days
   FROM @extschema@.alert_detail d
  WHERE d.overdue;
 COMMENT ON VIEW @extschema@.overdue_alerts IS
-  'Open alerts past their deadline (超期未整改), with days overdue and escalation step reached (约谈, 问责).';
+  'Open alerts past their deadline (超期未整改), with days overdue and the step of its handling ladder reached (under the shipped ladder 约谈, then 问责).';
 
 CREATE VIEW @extschema@.alerts_by_unit_level WITH (security_invoker = true) AS
 WITH RECURSIVE tree(ancestor, unit_code) AS (

@@ -48,8 +48,10 @@ GRANT EXECUTE ON FUNCTION @extschema@.rule_threshold_key(text)
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
 GRANT EXECUTE ON FUNCTION @extschema@.apply_threshold_suggestion(text, text, float8, text) TO cleangov_admin;
 
--- The closed loop: inspectors review and reopen (the functions check the unit).
-GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text)
+-- The closed loop: inspectors review, reopen and evaluate rectifications (the
+-- functions check the unit).
+GRANT EXECUTE ON FUNCTION @extschema@.review(bigint, text, text), @extschema@.reopen(bigint, text),
+  @extschema@.evaluate_rectification(bigint, text, boolean, boolean, boolean, text, text)
   TO cleangov_admin, cleangov_inspector;
 
 -- The admin raises and escalates alerts, attaches the closing trigger (CREATE

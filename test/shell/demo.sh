@@ -20,6 +20,13 @@ loop=$(psql -X -At -d cleangov_demo -c "
      AND (SELECT count(*) FROM cleangov.alert WHERE status = 'open' AND escalation_step = 2) > 0
      AND (SELECT count(*) FROM cleangov.alert_event WHERE event = 'escalated') > 0")
 [ "$loop" = t ] || { echo "the demo did not show the whole loop"; exit 1; }
+# The handling ladder and the evaluations (demo/supervision_ladder.sql): every
+# line of its scoreboard found what it planted.
+sup=$(awk '/== supervision scoreboard/ { on = 1; print; next } on && /[|+]/ { print; next } on { exit }' <<<"$out")
+echo "$sup"
+[ "$(grep -c '|' <<<"$sup")" -ge 10 ] || { echo "no supervision scoreboard printed"; exit 1; }
+bad=$(awk -F'|' 'NF == 3 && $2 ~ /^ *[0-9]+ *$/ && ($2 + 0 != $3 + 0 || $2 + 0 == 0)' <<<"$sup")
+[ -z "$bad" ] || { echo "supervision scoreboard: planted and found differ (or nothing planted): $bad"; exit 1; }
 # Real time (demo/watch.sql): the approval system's own INSERTs raised alerts in
 # their transactions, only for the late case; the 5,000-row statement raised its
 # 100 late cases; a rule failing at run time was quarantined, the row written.

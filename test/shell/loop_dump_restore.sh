@@ -29,6 +29,14 @@ INSERT INTO cleangov.rectification (alert_id, measures)
 SELECT alert_id, 'fixed ' || alert_id FROM cleangov.alert WHERE value BETWEEN 10 AND 19;
 SELECT cleangov.review(alert_id, 'false_positive', 'not real') FROM cleangov.alert WHERE value BETWEEN 20 AND 22;
 SELECT count(*) FROM cleangov.escalate_overdue(now() + interval '31 days');
+-- the handling ladder: a user's ladder, a changed shipped step (three-column key), a rule's ladder
+INSERT INTO cleangov.ladder (ladder_code, name_en, name_zh, evaluate_days) VALUES ('mine', 'my ladder', '自定义', 20);
+INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor, deadline_days) VALUES ('mine', 'red', 1, 'written_inquiry', 'commission', 7);
+UPDATE cleangov.ladder_step SET deadline_days = 20 WHERE ladder_code = 'default' AND level = 'yellow' AND step = 1;
+INSERT INTO cleangov.rule_ladder VALUES ('D_RULE', 'mine');
+-- evaluations: one passed, one failed (reopened)
+SELECT (cleangov.evaluate_rectification(alert_id, 'commission', true, true, value <> 10, 'D-CITY', 'checked')).passed
+  FROM cleangov.alert WHERE value IN (10, 11) ORDER BY alert_id;
 SQL
 pg_dump -Fc -d $src -f "$dump"
 createdb $dst
@@ -48,6 +56,10 @@ SELECT t, n, md5(rows) FROM (
   UNION ALL SELECT 'alert', count(*), string_agg(x::text, '|' ORDER BY x.alert_id) FROM cleangov.alert x
   UNION ALL SELECT 'alert_event', count(*), string_agg(x::text, '|' ORDER BY x.event_id) FROM cleangov.alert_event x
   UNION ALL SELECT 'rectification', count(*), string_agg(x::text, '|' ORDER BY x.rectification_id) FROM cleangov.rectification x
+  UNION ALL SELECT 'ladder', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.ladder x
+  UNION ALL SELECT 'ladder_step', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.ladder_step x
+  UNION ALL SELECT 'rule_ladder', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.rule_ladder x
+  UNION ALL SELECT 'rectification_evaluation', count(*), string_agg(x::text, '|' ORDER BY x.evaluation_id) FROM cleangov.rectification_evaluation x
 ) s ORDER BY t;
 SQL
 }
@@ -74,6 +86,12 @@ check "the alert sequence continues" \
 	"SELECT cleangov.raise_alert('D_RULE', 'unit', 'new', 'D-A', '2024', 50) > (SELECT max(alert_id) FROM cleangov.alert WHERE subject_key <> 'new')" "t"
 check "the closing trigger works after restore" \
 	"WITH r AS (INSERT INTO cleangov.rectification (alert_id, measures) SELECT alert_id, 'x' FROM cleangov.alert WHERE subject_key = 'new' RETURNING alert_id) SELECT count(*) FROM r" "1"
+check "the ladder steps: the changed shipped one once, the user's one, none doubled" \
+	"SELECT count(*) || ' ' || (SELECT deadline_days FROM cleangov.ladder_step WHERE ladder_code = 'default' AND level = 'yellow' AND step = 1) FROM cleangov.ladder_step" "13 20"
+check "the evaluations came back, the failed one reopened its alert" \
+	"SELECT string_agg(e.passed || ':' || e.reopened || ':' || a.status, ',' ORDER BY e.evaluation_id) FROM cleangov.rectification_evaluation e JOIN cleangov.alert a USING (alert_id)" "true:false:closed,false:true:open"
+check "the evaluation sequence continues" \
+	"SELECT (cleangov.evaluate_rectification(alert_id, 'third_party', true, true, false)).evaluation_id > 2 FROM cleangov.alert WHERE value = 12" "t"
 check "the event trail is still append-only" \
 	"DO \$\$ BEGIN DELETE FROM cleangov.alert_event; EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'refused'; END \$\$; SELECT count(*) > 0 FROM cleangov.alert_event" "t"
 exit $fail
