@@ -515,6 +515,31 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, subject_kind, thresho
   '{"min_complaints": 3, "window_days": 365, "red_complaints": 5}', 'yellow',
   'At least {min_complaints} complaints (source complaint) about the same subject received within {window_days} days up to the check: yellow, red from {red_complaints}. Subject = the complained-about subject; unit = the unit of the latest complaint. Evaluated by cleangov.clue_check().');
 
+-- The hits of a check function (clue_check, order_check) raised as alerts,
+-- with the rule of each.  raise_alerts() runs in a statement of its own: a
+-- query joining its result to cleangov.alert would not see the alerts it has
+-- just raised.  Internal.
+CREATE FUNCTION @extschema@.raise_checked(hits @extschema@.hit[])
+  RETURNS TABLE (rule_code text, alert_id bigint, action text)
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  SET search_path = pg_catalog, pg_temp
+  AS $$
+#variable_conflict use_column
+DECLARE
+  ids bigint[];
+  acts text[];
+BEGIN
+  SELECT array_agg(r.alert_id), array_agg(r.action) INTO ids, acts FROM @extschema@.raise_alerts(hits) r;
+  RETURN QUERY
+    SELECT a.rule_code, r.alert_id, r.action
+      FROM unnest(ids, acts) r(alert_id, action)
+      JOIN @extschema@.alert a ON a.alert_id = r.alert_id
+     ORDER BY a.rule_code, r.alert_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.raise_checked(@extschema@.hit[]) IS
+  'Internal: raises the hits of a check function through raise_alerts() and returns (rule_code, alert_id, action) for each. Volatile because it writes alerts; parallel unsafe because it writes.';
+
 CREATE FUNCTION @extschema@.clue_check(as_of timestamptz DEFAULT now())
   RETURNS TABLE (rule_code text, alert_id bigint, action text)
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -523,8 +548,6 @@ CREATE FUNCTION @extschema@.clue_check(as_of timestamptz DEFAULT now())
 #variable_conflict use_column
 DECLARE
   hits @extschema@.hit[];
-  ids bigint[];
-  acts text[];
 BEGIN
   IF as_of IS NULL THEN
     RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -579,14 +602,7 @@ BEGIN
   )
   SELECT coalesce(array_agg(x.h), '{}') INTO hits
     FROM (SELECT h FROM overdue UNION ALL SELECT * FROM undecided UNION ALL SELECT * FROM repeated) x(h);
-  -- raise_alerts() first, in a statement of its own: a query joining its
-  -- result to cleangov.alert would not see the alerts it has just raised.
-  SELECT array_agg(r.alert_id), array_agg(r.action) INTO ids, acts FROM @extschema@.raise_alerts(hits) r;
-  RETURN QUERY
-    SELECT a.rule_code, r.alert_id, r.action
-      FROM unnest(ids, acts) r(alert_id, action)
-      JOIN @extschema@.alert a ON a.alert_id = r.alert_id
-     ORDER BY a.rule_code, r.alert_id;
+  RETURN QUERY SELECT * FROM @extschema@.raise_checked(hits);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.clue_check(timestamptz) IS

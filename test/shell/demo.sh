@@ -20,6 +20,20 @@ loop=$(psql -X -At -d cleangov_demo -c "
      AND (SELECT count(*) FROM cleangov.alert WHERE status = 'open' AND escalation_step = 2) > 0
      AND (SELECT count(*) FROM cleangov.alert_event WHERE event = 'escalated') > 0")
 [ "$loop" = t ] || { echo "the demo did not show the whole loop"; exit 1; }
+# Case clues and supervision orders (demo/supervision_clues.sql): every planted
+# case found, no near-miss raised, no alert outside the truth.
+grep -q '== supervision scoreboard' <<<"$out" || { echo "no supervision scoreboard printed"; exit 1; }
+sup=$(psql -X -At -d cleangov_demo -c "
+  SELECT count(DISTINCT t.rule_code) = 4
+     AND bool_and(a.alert_id IS NOT NULL) FILTER (WHERE NOT t.near_miss)
+     AND bool_and(a.alert_id IS NULL) FILTER (WHERE t.near_miss)
+     AND (SELECT count(*) FROM cleangov.alert x WHERE x.rule_code ~ '^(CLUE|ORDER)_'
+             AND NOT EXISTS (SELECT FROM truth.supervision_planted p WHERE p.rule_code = x.rule_code
+                              AND p.subject_kind = x.subject_kind AND p.subject_key = x.subject_key)) = 0
+     AND (SELECT count(*) FROM cleangov.clue WHERE source = 'alert') > 0
+    FROM truth.supervision_planted t
+    LEFT JOIN cleangov.alert a ON a.rule_code = t.rule_code AND a.subject_kind = t.subject_kind AND a.subject_key = t.subject_key")
+[ "$sup" = t ] || { echo "supervision: planted cases missed, near-misses raised or alerts outside the truth"; exit 1; }
 # Real time (demo/watch.sql): the approval system's own INSERTs raised alerts in
 # their transactions, only for the late case; the 5,000-row statement raised its
 # 100 late cases; a rule failing at run time was quarantined, the row written.
