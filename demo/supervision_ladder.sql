@@ -113,7 +113,7 @@ SELECT s.level, s.step, s.action, a.label_zh AS action_zh, s.by_actor, coalesce(
 SELECT passed, reopened, open_alert_id IS NOT NULL AS problem_open_again, count(*) AS evaluations
   FROM ev GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 
-\echo '== supervision scoreboard: planted (truth) / found (cleangov)'
+\echo '== ladder scoreboard: planted (truth) / found (cleangov)'
 SELECT * FROM (
 SELECT 'ladder: ' || c.expect AS "case",
        count(*) AS planted,

@@ -22,11 +22,25 @@ loop=$(psql -X -At -d cleangov_demo -c "
 [ "$loop" = t ] || { echo "the demo did not show the whole loop"; exit 1; }
 # The handling ladder and the evaluations (demo/supervision_ladder.sql): every
 # line of its scoreboard found what it planted.
-sup=$(awk '/== supervision scoreboard/ { on = 1; print; next } on && /[|+]/ { print; next } on { exit }' <<<"$out")
+sup=$(awk '/== ladder scoreboard/ { on = 1; print; next } on && /[|+]/ { print; next } on { exit }' <<<"$out")
 echo "$sup"
-[ "$(grep -c '|' <<<"$sup")" -ge 10 ] || { echo "no supervision scoreboard printed"; exit 1; }
+[ "$(grep -c '|' <<<"$sup")" -ge 10 ] || { echo "no ladder scoreboard printed"; exit 1; }
 bad=$(awk -F'|' 'NF == 3 && $2 ~ /^ *[0-9]+ *$/ && ($2 + 0 != $3 + 0 || $2 + 0 == 0)' <<<"$sup")
-[ -z "$bad" ] || { echo "supervision scoreboard: planted and found differ (or nothing planted): $bad"; exit 1; }
+[ -z "$bad" ] || { echo "ladder scoreboard: planted and found differ (or nothing planted): $bad"; exit 1; }
+# Case clues and supervision orders (demo/supervision_clues.sql): every planted
+# case found, no near-miss raised, no alert outside the truth.
+grep -q '== supervision scoreboard' <<<"$out" || { echo "no supervision scoreboard printed"; exit 1; }
+sup=$(psql -X -At -d cleangov_demo -c "
+  SELECT count(DISTINCT t.rule_code) = 4
+     AND bool_and(a.alert_id IS NOT NULL) FILTER (WHERE NOT t.near_miss)
+     AND bool_and(a.alert_id IS NULL) FILTER (WHERE t.near_miss)
+     AND (SELECT count(*) FROM cleangov.alert x WHERE x.rule_code ~ '^(CLUE|ORDER)_'
+             AND NOT EXISTS (SELECT FROM truth.supervision_planted p WHERE p.rule_code = x.rule_code
+                              AND p.subject_kind = x.subject_kind AND p.subject_key = x.subject_key)) = 0
+     AND (SELECT count(*) FROM cleangov.clue WHERE source = 'alert') > 0
+    FROM truth.supervision_planted t
+    LEFT JOIN cleangov.alert a ON a.rule_code = t.rule_code AND a.subject_kind = t.subject_kind AND a.subject_key = t.subject_key")
+[ "$sup" = t ] || { echo "supervision: planted cases missed, near-misses raised or alerts outside the truth"; exit 1; }
 # Real time (demo/watch.sql): the approval system's own INSERTs raised alerts in
 # their transactions, only for the late case; the 5,000-row statement raised its
 # 100 late cases; a rule failing at run time was quarantined, the row written.
