@@ -16,6 +16,7 @@ echo "== installing cleangov and running every detection"
 psqlq -c 'CREATE EXTENSION cleangov'
 psqlq -f demo/detect.sql
 psqlq -f demo/loop.sql
+psqlq -f demo/supervision_register.sql
 psqlq -f demo/model.sql
 echo
 psqlq -f demo/summary.sql

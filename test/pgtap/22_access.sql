@@ -10,7 +10,7 @@ SELECT ok(EXISTS (SELECT FROM pg_roles WHERE rolname = 'cleangov_admin')
       AND EXISTS (SELECT FROM pg_roles WHERE rolname = 'cleangov_analyst'), 'the three roles exist');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
             WHERE relnamespace = 'cleangov'::regnamespace AND relrowsecurity),
-          '{alert,alert_event,model_score,rectification,risk_point,risk_point_rule,risk_register,risk_register_event,unit_assignment}',
+          '{alert,alert_event,filing,filing_event,model_score,rectification,risk_point,risk_point_rule,risk_register,risk_register_event,unit_assignment}',
           'row-level security on alerts, events, rectifications and assignments');
 
 CREATE ROLE t_insp_a IN ROLE cleangov_inspector;
