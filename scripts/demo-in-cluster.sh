@@ -17,6 +17,7 @@ psqlq -c 'CREATE EXTENSION cleangov'
 psqlq -f demo/detect.sql
 psqlq -f demo/loop.sql
 psqlq -f demo/supervision_clues.sql
+psqlq -f demo/supervision_register.sql
 psqlq -f demo/model.sql
 psqlq -f demo/supervision_ladder.sql  # after model.sql: it raises alerts and moves time
 echo

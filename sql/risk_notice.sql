@@ -5,7 +5,7 @@ INSERT INTO cleangov.unit (unit_code, parent_code, name, name_zh, kind, region_c
   ('RN-CITY', NULL, 'Example City', '示例市', 'city', '320100'),
   ('RN-WORKS', 'RN-CITY', 'Works Bureau', '示例市住建局', 'department', '320100');
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, scheme_code, thresholds)
-VALUES ('RN_TEST', 'Winning price above market', '中标价格高于市场均价', 'procurement', 'price',
+VALUES ('RN_TEST', 'Winning price above market', '中标价格高于市场均价', 'procurement', 'inflated price',
         'contract', 'rule3', '{"pct_over": 20}');
 SELECT action FROM cleangov.raise_alerts(ARRAY[
   ROW('RN_TEST', 'contract', 'C-2024-017', 'RN-WORKS', '2024-03', 41, 20, NULL,

@@ -10,8 +10,8 @@ SELECT ok(EXISTS (SELECT FROM pg_roles WHERE rolname = 'cleangov_admin')
       AND EXISTS (SELECT FROM pg_roles WHERE rolname = 'cleangov_analyst'), 'the three roles exist');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
             WHERE relnamespace = 'cleangov'::regnamespace AND relrowsecurity),
-          '{alert,alert_event,clue,clue_event,model_score,order_event,rectification,rectification_evaluation,supervision_order,unit_assignment}',
-          'row-level security on alerts, events, rectifications, their evaluations, clues, orders and assignments');
+          '{alert,alert_event,clue,clue_event,filing,filing_event,model_score,order_event,rectification,rectification_evaluation,risk_point,risk_point_rule,risk_register,risk_register_event,supervision_order,unit_assignment}',
+          'row-level security on alerts, events, rectifications, their evaluations, clues, orders, registers, filings and assignments');
 
 CREATE ROLE t_insp_a IN ROLE cleangov_inspector;
 CREATE ROLE t_insp_b IN ROLE cleangov_inspector;

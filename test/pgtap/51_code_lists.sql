@@ -66,7 +66,7 @@ SELECT ok((SELECT count(*) FROM cleangov.rule_definition d,
             WHERE d.shipped) >= 30, 'the scan sees the coded columns the library compares');
 -- and it fails on a rule that uses a word no list has
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description)
-VALUES ('CL_BAD', 'bad code', '错误代码', 'procurement', 'test', 'tender', '{"methods": ["open", "公开招标"]}', 'blue', 'test');
+VALUES ('CL_BAD', 'bad code', '错误代码', 'procurement', 'bid rigging', 'tender', '{"methods": ["open", "公开招标"]}', 'blue', 'test');
 INSERT INTO cleangov.rule_definition (rule_code, kind, shape, condition, value_expr)
 VALUES ('CL_BAD', 'row', 'tender', $$r.status IS DISTINCT FROM 'closed' AND r.method = ANY ({methods}) AND r.category <> 'work'$$, $$1$$);
 SELECT results_eq($$SELECT * FROM cl.foreign_codes('CL_BAD')$$,
@@ -90,7 +90,7 @@ SELECT is((SELECT needs FROM cleangov.rule_definition WHERE rule_code = 'PROC_SM
 
 -- a new rule reading an optional column: derived, and the declarations checked
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description)
-VALUES ('CL_NEW', 'new', '新', 'procurement', 'test', 'tender', '{}', 'blue', 'test');
+VALUES ('CL_NEW', 'new', '新', 'procurement', 'bid rigging', 'tender', '{}', 'blue', 'test');
 INSERT INTO cleangov.rule_definition (rule_code, kind, query) VALUES ('CL_NEW', 'set', $$
 SELECT t.tender_id AS subject_key, NULL::text AS unit_code, '' AS period, 1::float8 AS value,
        jsonb_build_object('class', t.item_class) AS evidence

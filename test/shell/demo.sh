@@ -10,6 +10,12 @@ trap 'dropdb --if-exists cleangov_demo 2>/dev/null' EXIT
 out=$(bash scripts/demo-in-cluster.sh 2>&1) || { echo "$out"; exit 1; }
 echo "$out" | sed -n '/planted_cases/,/^$/p'
 grep -q '== planted-case scoreboard' <<<"$out" || { echo "no scoreboard printed"; exit 1; }
+# Risk registers and reporting duties (demo/supervision_register.sql): every
+# planted case found, no near miss raised, nothing raised that was not planted.
+sup=$(psql -X -At -d cleangov_demo -c "
+  SELECT count(*) FILTER (WHERE fires) || ' ' || count(*) FILTER (WHERE NOT fires) FROM truth.register_planted")
+[ "$sup" = "10 10" ] || { echo "supervision_register: planted / near misses '$sup', expected '10 10'"; exit 1; }
+grep -q '== Risk registers and reporting duties' <<<"$out" || { echo "no supervision scoreboard printed"; exit 1; }
 planted=$(psql -X -At -d cleangov_demo -c 'SELECT count(*) FROM truth.planted')
 [ "$planted" -gt 50 ] || { echo "only $planted planted cases"; exit 1; }
 # The loop ran: alerts reviewed, rectified, escalated twice, dismissed, and a recurrence caught.

@@ -37,6 +37,20 @@ INSERT INTO cleangov.rule_ladder VALUES ('D_RULE', 'mine');
 -- evaluations: one passed, one failed (reopened)
 SELECT (cleangov.evaluate_rectification(alert_id, 'commission', true, true, value <> 10, 'D-CITY', 'checked')).passed
   FROM cleangov.alert WHERE value IN (10, 11) ORDER BY alert_id;
+-- the risk catalogue (a user's scenario, a rule under it, a changed shipped
+-- one), a register with points, links and a review, filings with their
+-- review and the alerts of check_filings()
+INSERT INTO cleangov.risk_scenario (scenario, domain, label_en, label_zh) VALUES ('my scenario', 'funds', 'mine', '自定');
+INSERT INTO cleangov.rule (rule_code, name_en, scenario) VALUES ('D_SCEN', 'rule of my scenario', 'my scenario');
+UPDATE cleangov.risk_scenario SET label_en = 'fees waived' WHERE scenario = 'fee waiver';
+SELECT cleangov.open_register('D-A', 180, 'opened');
+SELECT cleangov.add_risk_point('D-A', 'my scenario', 'risk', 'Wang', 'measures', 'Office', 'Post', ARRAY['D_RULE']);
+SELECT cleangov.add_risk_point('D-A', 'fee waiver', 'waivers', 'Li', 'collective decision');
+SELECT cleangov.review_register('D-A', 'reviewed');
+SELECT cleangov.submit_filing('personal_matter', 'funeral', 'D-A', 'funeral', '2025-03-10', NULL, 'P1', NULL, '2025-03-12');
+SELECT cleangov.return_filing((cleangov.start_filing_review(
+         (cleangov.submit_filing('periodic', 'rules_adopted', 'D-A', 'rules', '2024-12-31', '2025-01-31', NULL, NULL, '2025-01-20')).filing_id)).filing_id, 'incomplete');
+SELECT count(*) FROM cleangov.check_filings('2025-06-30');
 SQL
 pg_dump -Fc -d $src -f "$dump"
 createdb $dst
@@ -60,6 +74,13 @@ SELECT t, n, md5(rows) FROM (
   UNION ALL SELECT 'ladder_step', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.ladder_step x
   UNION ALL SELECT 'rule_ladder', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.rule_ladder x
   UNION ALL SELECT 'rectification_evaluation', count(*), string_agg(x::text, '|' ORDER BY x.evaluation_id) FROM cleangov.rectification_evaluation x
+  UNION ALL SELECT 'risk_scenario', count(*), string_agg(x::text, '|' ORDER BY x.scenario) FROM cleangov.risk_scenario x
+  UNION ALL SELECT 'risk_register', count(*), string_agg(x::text, '|' ORDER BY x.unit_code) FROM cleangov.risk_register x
+  UNION ALL SELECT 'risk_point', count(*), string_agg(x::text, '|' ORDER BY x.point_id) FROM cleangov.risk_point x
+  UNION ALL SELECT 'risk_point_rule', count(*), string_agg(x::text, '|' ORDER BY x::text) FROM cleangov.risk_point_rule x
+  UNION ALL SELECT 'risk_register_event', count(*), string_agg(x::text, '|' ORDER BY x.event_id) FROM cleangov.risk_register_event x
+  UNION ALL SELECT 'filing', count(*), string_agg(x::text, '|' ORDER BY x.filing_id) FROM cleangov.filing x
+  UNION ALL SELECT 'filing_event', count(*), string_agg(x::text, '|' ORDER BY x.event_id) FROM cleangov.filing_event x
 ) s ORDER BY t;
 SQL
 }
@@ -76,7 +97,7 @@ check() { # description, sql, expected
 	if [ "$got" = "$3" ]; then echo "ok - $1"; else echo "not ok - $1: got '$got', want '$3'"; fail=1; fi
 }
 check "alerts, events and rectifications are all there" \
-	"SELECT (SELECT count(*) FROM cleangov.alert) || ' ' || (SELECT count(*) FROM cleangov.rectification)" "31 10"  # values below 10 are green in scheme "mine": not raised
+	"SELECT (SELECT count(*) FROM cleangov.alert WHERE rule_code NOT LIKE 'FILING%') || ' ' || (SELECT count(*) FROM cleangov.rectification)" "31 10"  # values below 10 are green in scheme "mine": not raised
 check "the changed shipped scheme kept its change, once" \
 	"SELECT count(*) || ' ' || min(cutoffs::text) || ' ' || bool_and(NOT shipped) FROM cleangov.band_scheme WHERE scheme_code = 'index3'" "1 {96,90,85} true"
 check "shipped schemes are not doubled" "SELECT count(*) FROM cleangov.band_scheme" "4"
@@ -92,6 +113,12 @@ check "the evaluations came back, the failed one reopened its alert" \
 	"SELECT string_agg(e.passed || ':' || e.reopened || ':' || a.status, ',' ORDER BY e.evaluation_id) FROM cleangov.rectification_evaluation e JOIN cleangov.alert a USING (alert_id)" "true:false:closed,false:true:open"
 check "the evaluation sequence continues" \
 	"SELECT (cleangov.evaluate_rectification(alert_id, 'third_party', true, true, false)).evaluation_id > 2 FROM cleangov.alert WHERE value = 12" "t"
+check "the registers, points, filings and their trails came back" \
+	"SELECT (SELECT count(*) FROM cleangov.risk_point) || ' ' || (SELECT count(*) FROM cleangov.risk_register_event) || ' ' || (SELECT count(*) FROM cleangov.filing) || ' ' || (SELECT count(*) FROM cleangov.filing_event) || ' ' || (SELECT count(*) FROM cleangov.alert WHERE rule_code LIKE 'FILING%')" "2 5 2 4 2"
+check "the user's scenario and the changed shipped one came back, once" \
+	"SELECT count(*) || ' ' || (SELECT label_en FROM cleangov.risk_scenario WHERE scenario = 'fee waiver') FROM cleangov.risk_scenario" "27 fees waived"
+check "the filing sequence continues and the status guard works" \
+	"SELECT (cleangov.submit_filing('personal_matter', 'other', 'D-A', 'new', '2030-01-01', NULL, 'P2')).filing_id > 2" "t"
 check "the event trail is still append-only" \
 	"DO \$\$ BEGIN DELETE FROM cleangov.alert_event; EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE 'refused'; END \$\$; SELECT count(*) > 0 FROM cleangov.alert_event" "t"
 exit $fail
