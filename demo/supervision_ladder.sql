@@ -26,7 +26,7 @@ SELECT 'LAD-' || lpad(i::text, 2, '0'), (i - 1) / 3,
   FROM generate_series(1, 12) i;
 
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, default_level, rectify_days, recurrence_days)
-VALUES ('DEMO_CONDUCT', 'early conduct problem of an official (demo)', '干部苗头性问题（演示）', 'personnel', 'conduct', 'person',
+VALUES ('DEMO_CONDUCT', 'early conduct problem of an official (demo)', '干部苗头性问题（演示）', 'personnel', NULL, 'person',
         'blue', 30, 0);
 INSERT INTO cleangov.ladder (ladder_code, name_en, name_zh, evaluate_days, description)
 VALUES ('conduct', 'reminder, inquiry, admonition, accountability', '提醒、函询、诫勉、问责', 60,

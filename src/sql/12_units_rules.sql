@@ -79,7 +79,8 @@ INSERT INTO @extschema@.domain_info (domain, label_en, label_zh) VALUES
   ('state_assets','state firms and assets',           '国有企业与国有资产'),
   ('personnel',   'personnel and officials'' conduct', '选人用人与干部作风'),
   ('relations',   'relationships and conflicts of interest', '亲属关系与利益冲突'),
-  ('integrity',   'integrity index',                  '廉政指数');
+  ('integrity',   'integrity index',                  '廉政指数'),
+  ('supervision', 'supervision and discipline work',  '监督执纪工作');
 CREATE TRIGGER domain_info_changed BEFORE UPDATE ON @extschema@.domain_info
   FOR EACH ROW EXECUTE FUNCTION @extschema@.shipped_row_changed();
 CREATE TRIGGER domain_info_restore BEFORE INSERT ON @extschema@.domain_info

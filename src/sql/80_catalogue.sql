@@ -79,7 +79,10 @@ INSERT INTO @extschema@.risk_scenario (scenario, domain, label_en, label_zh, see
   -- off the map: they cut across the eight domains
   ('conflict of interest',   'relations', 'relatives'' business in the official''s area', '亲属经商与分管领域重合', '001'),
   ('unit health',            'integrity', 'unit integrity index low',                    '单位政治生态指数偏低', '003'),
-  ('person profile',         'integrity', 'person integrity index low',                  '个人廉政指数偏低', '003');
+  ('person profile',         'integrity', 'person integrity index low',                  '个人廉政指数偏低', '003'),
+  -- the supervisors' own work: clues and orders not handled as required
+  ('clue handling',          'supervision', 'case clues not handled within the rules',   '问题线索处置不规范', '002'),
+  ('orders unanswered',      'supervision', 'supervision orders not answered in time',   '督办事项落实不力', '003');
 
 -- Every shipped rule's scenario is in the catalogue (the library and the
 -- index are installed before this file): the constraint is validated here.

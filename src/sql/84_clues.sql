@@ -504,14 +504,14 @@ COMMENT ON VIEW @extschema@.clue_detail IS
 -- ---- rules over the clues ---------------------------------------------------
 -- Evaluated by clue_check(as_of) below, not by the rule engine: see
 -- doc/clues.md, "Why a check function".
-INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, subject_kind, thresholds, default_level, description) VALUES
- ('CLUE_STAGE_OVERDUE', 'case clue stage time limit exceeded', '线索办理超过阶段时限', 'clue',
+INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
+ ('CLUE_STAGE_OVERDUE', 'case clue stage time limit exceeded', '线索办理超过阶段时限', 'supervision', 'clue handling', 'clue',
   '{"grace_days": 0, "red_after_days": 30}', 'yellow',
   'A clue still in a stage more than {grace_days} days past the stage''s limit (cleangov.clue_stage.limit_days): yellow, red when more than {red_after_days} days past. One alert per clue and stage (period = the stage). Evaluated by cleangov.clue_check().'),
- ('CLUE_CLOSED_NO_DECISION', 'case clue closed without a decision', '线索了结无处置决定', 'clue',
+ ('CLUE_CLOSED_NO_DECISION', 'case clue closed without a decision', '线索了结无处置决定', 'supervision', 'clue handling', 'clue',
   '{"red_from": ["filed", "trial"]}', 'yellow',
   'A clue closed with no decision document (处理决定 or 了结审批): yellow; red when it was closed from a stage in {red_from} (a filed case closed without a decision). Evaluated by cleangov.clue_check().'),
- ('CLUE_REPEATED_COMPLAINT', 'repeated complaints about the same subject', '同一对象重复举报', 'clue',
+ ('CLUE_REPEATED_COMPLAINT', 'repeated complaints about the same subject', '同一对象重复举报', 'supervision', 'clue handling', 'clue',
   '{"min_complaints": 3, "window_days": 365, "red_complaints": 5}', 'yellow',
   'At least {min_complaints} complaints (source complaint) about the same subject received within {window_days} days up to the check: yellow, red from {red_complaints}. Subject = the complained-about subject; unit = the unit of the latest complaint. Evaluated by cleangov.clue_check().');
 

@@ -393,8 +393,8 @@ COMMENT ON VIEW @extschema@.order_detail IS
   'Supervision orders with a number (DB-…), unit names, the status in Chinese, whether an order awaiting a reply is overdue now, and whether the last reply was late. security_invoker: row-level security of orders applies.';
 
 -- ---- the rule over the orders -----------------------------------------------
-INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, subject_kind, thresholds, default_level, description) VALUES
- ('ORDER_OVERDUE', 'supervision order not replied in time', '督办单逾期未回复', 'order',
+INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, subject_kind, thresholds, default_level, description) VALUES
+ ('ORDER_OVERDUE', 'supervision order not replied in time', '督办单逾期未回复', 'supervision', 'orders unanswered', 'order',
   '{"grace_days": 0, "red_after_reminders": 2}', 'yellow',
   'A supervision order awaiting a reply (sent or returned) more than {grace_days} days past its deadline: yellow, red once it has been reminded {red_after_reminders} times. The alert goes to the addressed unit. Evaluated by cleangov.order_check().');
 
