@@ -288,11 +288,16 @@ BEGIN
                                      'due_at', c.stage_due_at))) e(n, event, from_stage, to_stage, detail)
    WHERE e.n = 1 OR red
    ORDER BY e.n;
+  -- The alert's own trail says it became a clue (its status is unchanged:
+  -- the clue's outcome comes back to it as its review).
+  INSERT INTO @extschema@.alert_event (alert_id, event, from_status, to_status, from_level, to_level, detail)
+  VALUES (a.alert_id, 'clue_opened', a.status, a.status, a.level, a.level,
+          jsonb_build_object('clue_id', c.clue_id, 'stage', c.stage, 'stage_due_at', c.stage_due_at));
   RETURN c;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.alert_to_clue(bigint, text, name) IS
-  'Escalates an alert into a case clue of the alert''s unit and subject: a red alert goes to preliminary verification at once (直接启动初核, seed 001), any other to stage clue. Raises 22004 for a NULL id or an alert with no unit, 42704 for an alert that does not exist or is not visible to the acting role, 55000 for a dismissed alert or one that already is an open clue. The clue''s outcome later becomes the alert''s review (see close_clue(), execute_decision()). Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to clues.';
+  'Escalates an alert into a case clue of the alert''s unit and subject: a red alert goes to preliminary verification at once (直接启动初核, seed 001), any other to stage clue. Raises 22004 for a NULL id or an alert with no unit, 42704 for an alert that does not exist or is not visible to the acting role, 55000 for a dismissed alert or one that already is an open clue. The alert''s trail gets an event clue_opened (with the clue''s id and stage); the clue''s outcome later becomes the alert''s review (see close_clue(), execute_decision()). Volatile because it writes; parallel unsafe because it writes; security definer so that inspectors need no write access to clues.';
 
 CREATE FUNCTION @extschema@.assign_clue(clue_id bigint, handler name, note text DEFAULT NULL)
   RETURNS @extschema@.clue

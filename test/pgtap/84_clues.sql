@@ -4,7 +4,7 @@
 -- back to the alert's review, the three CLUE_* rules (each fires and has a
 -- near-miss that does not), and row-level security as the roles that use it.
 BEGIN;
-SELECT plan(94);
+SELECT plan(95);
 SET client_min_messages = error;
 
 INSERT INTO cleangov.unit (unit_code, parent_code, name, name_zh, region_code) VALUES
@@ -137,6 +137,11 @@ SELECT is((SELECT (stage, source, unit_code, subject_key, stage_due_at - stage_s
           'a red alert: preliminary verification at once, the alert''s unit and subject');
 SELECT is((SELECT array_agg(event ORDER BY event_id) FROM cleangov.clue_event WHERE clue_id = (SELECT clue_id FROM ids WHERE name = 'red1')),
           '{received,verification_started}', 'received and verification_started events');
+SELECT is((SELECT (e.event, e.from_status = e.to_status, (e.detail->>'clue_id')::bigint, e.detail->>'stage')
+             FROM cleangov.alert_event e WHERE e.alert_id = (SELECT alert_id FROM al WHERE subject_key = 'red1')
+              AND e.event = 'clue_opened'),
+          ('clue_opened'::text, true, (SELECT clue_id FROM ids WHERE name = 'red1'), 'verification'::text),
+          'the alert''s own trail records that it became the clue, its status unchanged');
 INSERT INTO ids SELECT 'yel1', (cleangov.alert_to_clue((SELECT alert_id FROM al WHERE subject_key = 'yel1'))).clue_id;
 SELECT is((SELECT (stage, summary) FROM cleangov.clue WHERE clue_id = (SELECT clue_id FROM ids WHERE name = 'yel1')),
           ('clue'::text, format('alert %s of rule T84_R', (SELECT alert_id FROM al WHERE subject_key = 'yel1'))),
@@ -149,7 +154,7 @@ SELECT cleangov.close_clue((SELECT clue_id FROM ids WHERE name = 'yel1'), 'unfou
 SELECT is((SELECT (status, review_verdict) FROM cleangov.alert WHERE alert_id = (SELECT alert_id FROM al WHERE subject_key = 'yel1')),
           ('dismissed'::text, 'false_positive'::text), 'unfounded: the alert is reviewed false_positive and dismissed');
 SELECT is((SELECT array_agg(event ORDER BY event_id) FROM cleangov.alert_event WHERE alert_id = (SELECT alert_id FROM al WHERE subject_key = 'yel1')),
-          '{raised,reviewed,dismissed}', 'through the review path: reviewed and dismissed events on the alert');
+          '{raised,clue_opened,reviewed,dismissed}', 'through the review path: reviewed and dismissed events on the alert');
 SELECT ok((SELECT note LIKE format('clue %s: unfounded%%', (SELECT clue_id FROM ids WHERE name = 'yel1')) FROM cleangov.alert_event
             WHERE alert_id = (SELECT alert_id FROM al WHERE subject_key = 'yel1') AND event = 'reviewed'), 'the review names the clue');
 SELECT is((SELECT detail -> 'alert_review' ->> 'verdict' FROM cleangov.clue_event WHERE clue_id = (SELECT clue_id FROM ids WHERE name = 'yel1') AND event = 'closed'),
