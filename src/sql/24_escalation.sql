@@ -25,10 +25,27 @@ BEGIN
     UPDATE @extschema@.alert a
        SET escalation_step = a.escalation_step + 1,
            previous_level = a.level,
-           level = CASE WHEN ls.raises_level THEN @extschema@.level_up(a.level, s.levels) ELSE a.level END,
+           -- the tiered standard named in the alert's evidence (59_standards.sql)
+           -- carries its own scheme and rectification days; one primary-key
+           -- lookup per escalated alert, none for alerts raised under no standard
+           level = CASE WHEN ls.raises_level
+                        THEN @extschema@.level_up(a.level,
+                               coalesce((SELECT s2.levels FROM @extschema@.rule_standard st
+                                           JOIN @extschema@.band_scheme s2 ON s2.scheme_code = st.scheme_code
+                                          WHERE a.evidence ? 'standard'
+                                            AND st.standard_code = a.evidence->>'standard'
+                                            AND st.rule_code = a.rule_code),
+                                        s.levels))
+                        ELSE a.level END,
            escalated_at = as_of,
            due_at = CASE WHEN ls.new_deadline
-                         THEN as_of + make_interval(days => coalesce(ls.deadline_days, r.rectify_days))
+                         THEN as_of + make_interval(days => coalesce(
+                                ls.deadline_days,
+                                (SELECT st.rectify_days FROM @extschema@.rule_standard st
+                                  WHERE a.evidence ? 'standard'
+                                    AND st.standard_code = a.evidence->>'standard'
+                                    AND st.rule_code = a.rule_code),
+                                r.rectify_days))
                          ELSE a.due_at END
       FROM @extschema@.rule r
       LEFT JOIN @extschema@.band_scheme s ON s.scheme_code = r.scheme_code,
@@ -52,4 +69,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.escalate_overdue(timestamptz) IS
-  'Escalates every open alert past its due date as of as_of to the next step of its ladder (cleangov.ladder_step of its rule''s ladder and hit level): the step''s new deadline (deadline_days, else the rule''s rectify_days) or the old one, one level up within the rule''s scheme when the step raises the level, and an "escalated" event naming the step''s action, who carries it out and the ladder. Under the shipped ladder "default": step 1 talk with the unit head (约谈, new deadline of rectify_days), step 2 accountability (问责), nothing after. Idempotent: a second run at the same as_of changes nothing. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that pg_cron or an inspector can run it without write access to alerts.';
+  'Escalates every open alert past its due date as of as_of to the next step of its ladder (cleangov.ladder_step of its rule''s ladder and hit level): the step''s new deadline (deadline_days, else the rectify_days of the tiered standard named in the alert''s evidence, else the rule''s) or the old one, one level up within the scheme of that standard (else the rule''s) when the step raises the level, and an "escalated" event naming the step''s action, who carries it out and the ladder. Under the shipped ladder "default": step 1 talk with the unit head (约谈, new deadline of rectify_days), step 2 accountability (问责), nothing after. Idempotent: a second run at the same as_of changes nothing. Volatile because it writes alerts; parallel unsafe because it writes; security definer so that pg_cron or an inspector can run it without write access to alerts.';

@@ -5,7 +5,7 @@
 -- give the same alerts; evidence names the standard; changes are audited;
 -- standard_deviation shows where a tier departs from the one above.
 BEGIN;
-SELECT plan(27);
+SELECT plan(30);
 SET client_min_messages = warning;
 
 -- province P (320000) > city C (320300) > counties K1 (320382) and K2
@@ -24,10 +24,11 @@ INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, subject_kind, th
  ('TS_SUM', 'supplier total', '供应商合计', 'tstest', 'enterprise', '{"limit": 1500}', 'blue', NULL, 30),
  ('TS_OFF', 'disabled in the province', '省内未启用', 'tstest', 'contract', '{"limit": 100}', 'blue', NULL, 30);
 UPDATE cleangov.rule SET enabled = false WHERE rule_code = 'TS_OFF';
--- a banded rule: the province's cut-offs 1000 / 2000, county 1's 100 / 200
+-- a banded rule: the province's cut-offs 1000 / 2000, county 1's 100 / 200 / 300
+-- with a level more (yellow, orange)
 INSERT INTO cleangov.band_scheme (scheme_code, name_en, name_zh, high_is_bad, cutoffs, levels) VALUES
  ('ts_a', 'province cut-offs', '省级分档', true, '{1000,2000}', '{green,blue,red}'),
- ('ts_b', 'county cut-offs', '县级分档', true, '{100,200}', '{green,blue,red}');
+ ('ts_b', 'county cut-offs', '县级分档', true, '{100,200,300}', '{green,yellow,orange,red}');
 INSERT INTO cleangov.rule (rule_code, name_en, name_zh, domain, subject_kind, default_level, scheme_code) VALUES
  ('TS_BAND', 'banded amount', '分档金额', 'tstest', 'contract', 'blue', 'ts_a');
 INSERT INTO cleangov.rule_definition (rule_code, kind, shape, condition, value_expr, threshold_key) VALUES
@@ -116,6 +117,17 @@ SELECT set_eq($$SELECT standard_code, setting, above_value, value, deviates_from
                        ('K2OFF', 'enabled', 'true', 'false', 'XZ')$$,
               'standard_deviation: each tier''s departures from the tier above');
 
+-- ---- escalation follows the standard the alert was raised under -----------------
+-- order 18: 150 in county 1 is yellow by county 1's cut-offs (the province's
+-- scheme has no yellow: one level up there would be red)
+INSERT INTO ts.orders VALUES (18, 'b', 's18', 150, 'K1');
+SELECT is((SELECT (level::text, evidence ->> 'standard') FROM cleangov.alert WHERE rule_code = 'TS_BAND' AND subject_key = '18'),
+          ('yellow'::text, 'K1BAND'::text), 'county 1''s scheme bands 150 yellow');
+SELECT cleangov.escalate_overdue(now() + interval '60 days');
+SELECT is((SELECT due_at - (now() + interval '60 days') FROM cleangov.alert WHERE rule_code = 'TS_BIG' AND subject_key = '3'),
+          interval '10 days', 'the talk''s new deadline: the city''s rectification days, not the rule''s 30');
+SELECT is((SELECT level::text FROM cleangov.alert WHERE rule_code = 'TS_BAND' AND subject_key = '18'),
+          'orange', 'one level up within county 1''s scheme (yellow to orange), not the rule''s (to red)');
 -- ---- rights ----------------------------------------------------------------------------
 CREATE ROLE ts_analyst NOLOGIN IN ROLE cleangov_analyst;
 CREATE ROLE ts_admin NOLOGIN IN ROLE cleangov_admin;
