@@ -26,6 +26,8 @@ echo
 psqlq -f demo/scoreboard.sql
 echo
 psqlq -f demo/watch.sql
+echo
+psqlq -f demo/supervision_standards.sql  # last: it re-runs R003 under tiered standards
 echo "== demo finished in $(( $(date +%s) - start )) s"
 if [ -n "$explore" ]; then
 	echo "== opening psql on database $db (schemas gov, truth, cleangov); \\q removes the cluster"

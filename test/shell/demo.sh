@@ -9,6 +9,16 @@ dropdb --if-exists cleangov_demo 2>/dev/null
 trap 'dropdb --if-exists cleangov_demo 2>/dev/null' EXIT
 out=$(bash scripts/demo-in-cluster.sh 2>&1) || { echo "$out"; exit 1; }
 echo "$out" | sed -n '/planted_cases/,/^$/p'
+# Tiered standards (demo/supervision_standards.sql): R003's alerts under each
+# tier equal the tenders under that tier's days, counted from gov.tender.
+std=$(awk '/== Tiered standards/ { on = 1; next } on && /^-- where/ { exit } on && /\|/ && !/standard/ { print }' <<<"$out")
+for code in PZ-R003 PZBUR-R003; do
+	grep -q "^ *$code *|" <<<"$std" || { echo "standards: no R003 alerts under $code"; echo "$std"; exit 1; }
+done
+bad=$(awk -F'|' '{ gsub(/ /, "", $4); gsub(/ /, "", $2); gsub(/ /, "", $3) } $4 != "0" || $2 != $3 || $2 == "0" { print }' <<<"$std")
+[ -z "$bad" ] || { echo "standards: alerts and the tenders under their tier differ: $bad"; exit 1; }
+grep -q 'PZBUR-R003 *| *[0-9]* *| threshold threshold | 20 *| 10 *| PZ-R003' <<<"$out" \
+	|| { echo "standards: the bureau's deviation from its county is not shown"; exit 1; }
 grep -q '== planted-case scoreboard' <<<"$out" || { echo "no scoreboard printed"; exit 1; }
 # Risk registers and reporting duties (demo/supervision_register.sql): every
 # planted case found, no near miss raised, nothing raised that was not planted.
