@@ -264,7 +264,7 @@ BEGIN
                          CASE s.measure WHEN 'value' THEN h.value ELSE h.value / h.threshold END,
                          s.cutoffs, s.high_is_bad)] END,
              r.default_level) AS lvl,
-           coalesce(st.rectify_days, r.rectify_days) AS rectify_days, r.recurrence_days, s.levels AS scheme_levels
+           st.rectify_days AS standard_days, r.rectify_days AS rule_days, r.recurrence_days, s.levels AS scheme_levels
       FROM unnest(hits) WITH ORDINALITY AS h(rule_code, subject_kind, subject_key, unit_code, period, value,
                                            threshold, level, evidence, source_table, source_key, ord)
       JOIN @extschema@.rule r ON r.rule_code = h.rule_code
@@ -320,7 +320,17 @@ BEGIN
             evidence, source_table, source_key, due_at, recurrence_of)
     SELECT p.rule_code, p.subject_kind, p.subject_key, p.unit_code, p.period, p.value, p.threshold,
            CASE WHEN p.recurrence_of IS NULL THEN p.lvl ELSE @extschema@.level_up(p.lvl, p.scheme_levels) END,
-           p.lvl, p.evidence, p.source_table, p.source_key, now() + make_interval(days => p.rectify_days),
+           p.lvl, p.evidence, p.source_table, p.source_key,
+           -- the deadline: the tiered standard's days, else the ladder's step 0
+           -- for the level (23_ladder.sql; looked up only when some step 0 has
+           -- days: the uncorrelated EXISTS is one check per statement), else the rule's
+           now() + make_interval(days => coalesce(
+             p.standard_days,
+             (SELECT ls.deadline_days FROM @extschema@.ladder_step ls
+               WHERE EXISTS (SELECT FROM @extschema@.ladder_step z WHERE z.step = 0 AND z.deadline_days IS NOT NULL)
+                 AND ls.ladder_code = @extschema@.ladder_for(p.rule_code, p.lvl)
+                 AND ls.level = p.lvl AND ls.step = 0),
+             p.rule_days)),
            p.recurrence_of
       FROM ready p
      WHERE p.settled_alert IS NULL

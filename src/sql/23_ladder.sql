@@ -82,12 +82,12 @@ CREATE TABLE @extschema@.ladder_step (
   note_zh       text,
   shipped       boolean NOT NULL DEFAULT @extschema@.creating_extension_script(),
   PRIMARY KEY (ladder_code, level, step),
-  -- step 0 is the handling at raise: its deadline is the rule's rectify_days
-  -- (set by raise_alerts()), and it raises nothing
-  CHECK (step > 0 OR (deadline_days IS NULL AND new_deadline AND NOT raises_level))
+  -- step 0 is the handling at raise: its deadline_days (NULL: the rule's
+  -- rectify_days) is the deadline raise_alerts() sets, and it raises nothing
+  CHECK (step > 0 OR (new_deadline AND NOT raises_level))
 );
 COMMENT ON TABLE @extschema@.ladder_step IS
-  'The steps of a ladder per level: step 0 the handling at raise, steps 1.. what escalation does to an overdue alert, in order. action and by_actor are codes (cleangov.ladder_action, cleangov.ladder_actor); new_deadline: the step gives the unit a new deadline of deadline_days (NULL: the rule''s rectify_days), else the deadline stays; raises_level: the step moves the alert one level up within its rule''s scheme. An alert follows the steps of its hit level (the level the facts show, not the level escalation raised it to); a ladder with no step for a level leaves that level to the ladder "default". Escalation stops at the first missing step.';
+  'The steps of a ladder per level: step 0 the handling at raise (its deadline_days, when set, is the deadline of a new alert of the level unless a tiered standard sets rectification days; NULL: the rule''s rectify_days), steps 1.. what escalation does to an overdue alert, in order. action and by_actor are codes (cleangov.ladder_action, cleangov.ladder_actor); new_deadline: the step gives the unit a new deadline of deadline_days (NULL: the rule''s rectify_days), else the deadline stays; raises_level: the step moves the alert one level up within its rule''s scheme. An alert follows the steps of its hit level (the level the facts show, not the level escalation raised it to); a ladder with no step for a level leaves that level to the ladder "default". Escalation stops at the first missing step.';
 COMMENT ON COLUMN @extschema@.ladder_step.by_actor IS 'Who carries the step out (a code of cleangov.ladder_actor).';
 INSERT INTO @extschema@.ladder_step (ladder_code, level, step, action, by_actor, deadline_days, new_deadline, raises_level, note_en, note_zh)
 SELECT 'default', l.level, s.step,

@@ -4,7 +4,7 @@
 -- default ladder for a level the custom one leaves out), the labels, and the
 -- privileges of the roles that read and maintain ladders.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 -- ---- the shipped default ladder ----------------------------------------------
 SELECT is((SELECT array_agg(level || ':' || step || ':' || action || ':' || by_actor ORDER BY level, step)
@@ -32,8 +32,8 @@ SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, a
                  '23503', NULL, 'an action outside the code list: 23503');
 SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor) VALUES ('strict', 'blue', 1, 'talk', 'mayor')$$,
                  '23503', NULL, 'an actor outside the code list: 23503');
-SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor, deadline_days) VALUES ('strict', 'blue', 0, 'reminder', 'unit', 5)$$,
-                 '23514', NULL, 'step 0 takes the rule''s deadline, not its own: 23514');
+SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor, new_deadline) VALUES ('strict', 'blue', 0, 'reminder', 'unit', false)$$,
+                 '23514', NULL, 'step 0 sets the first deadline, it cannot keep one: 23514');
 SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor, raises_level) VALUES ('strict', 'blue', 0, 'reminder', 'unit', true)$$,
                  '23514', NULL, 'step 0 raises no level: 23514');
 SELECT throws_ok($$INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor) VALUES ('strict', 'green', 1, 'talk', 'commission')$$,
@@ -105,6 +105,18 @@ SELECT is((SELECT action || ' ' || by_actor || ' ' || coalesce(next_action, '-')
           'accountability party_committee -', 'alert_handling: the step reached, who, no next step');
 SELECT throws_ok($$DELETE FROM cleangov.ladder WHERE ladder_code = 'strict'$$, '23503', NULL,
                  'a ladder a rule follows cannot be deleted: 23503');
+
+-- ---- a step 0 with its own deadline: the red level's preliminary verification in 7 days
+INSERT INTO cleangov.ladder (ladder_code, name_en, name_zh, evaluate_days) VALUES ('quick', 'quick red', '红色从速', 30);
+INSERT INTO cleangov.ladder_step (ladder_code, level, step, action, by_actor, deadline_days) VALUES
+  ('quick', 'red', 0, 'preliminary_verification', 'commission', 7);
+INSERT INTO cleangov.rule (rule_code, name_en, subject_kind, default_level, rectify_days) VALUES ('L_QUICK', 'quick rule', 'unit', 'blue', 30);
+INSERT INTO cleangov.rule_ladder VALUES ('L_QUICK', 'quick');
+SELECT cleangov.raise_alert('L_QUICK', 'unit', 'q-red', 'L-A', level => 'red');
+SELECT cleangov.raise_alert('L_QUICK', 'unit', 'q-blue', 'L-A');
+SELECT is((SELECT array_agg(subject_key || ' ' || (due_at - raised_at) ORDER BY subject_key) FROM cleangov.alert WHERE rule_code = 'L_QUICK'),
+          '{"q-blue 30 days","q-red 7 days"}',
+          'a new alert''s deadline: its level''s step 0 days (red, 7), else the rule''s rectify_days (blue, on the default ladder)');
 
 -- ---- changing the default ladder ----------------------------------------------
 UPDATE cleangov.ladder_step SET raises_level = false WHERE ladder_code = 'default' AND level = 'red' AND step = 1;
