@@ -203,19 +203,25 @@ SELECT s.rule_code, s.standard_code, CASE WHEN s.unit_code IS NOT NULL THEN 'uni
   JOIN @extschema@.rule r ON r.rule_code = s.rule_code
   LEFT JOIN @extschema@.rule_standard a ON a.standard_code = s.above
  CROSS JOIN LATERAL (
+   -- a standard applies whole: a setting it leaves out is the rule's own in
+   -- its scope, even where the tier above sets it; so every setting that
+   -- either sets is compared, by the value in force on each side
    SELECT 'threshold ' || k AS setting,
-          coalesce(a.thresholds -> k, r.thresholds -> k) AS above_value, s.thresholds -> k AS value
-     FROM jsonb_object_keys(s.thresholds) k
+          coalesce(a.thresholds -> k, r.thresholds -> k) AS above_value, coalesce(s.thresholds -> k, r.thresholds -> k) AS value
+     FROM jsonb_object_keys(s.thresholds || coalesce(a.thresholds, '{}')) k
    UNION ALL
-   SELECT 'scheme', to_jsonb(coalesce(a.scheme_code, r.scheme_code)), to_jsonb(s.scheme_code) WHERE s.scheme_code IS NOT NULL
+   SELECT 'scheme', to_jsonb(coalesce(a.scheme_code, r.scheme_code)), to_jsonb(coalesce(s.scheme_code, r.scheme_code))
+    WHERE s.scheme_code IS NOT NULL OR a.scheme_code IS NOT NULL
    UNION ALL
-   SELECT 'enabled', to_jsonb(coalesce(a.enabled, r.enabled)), to_jsonb(s.enabled) WHERE s.enabled IS NOT NULL
+   SELECT 'enabled', to_jsonb(coalesce(a.enabled, r.enabled)), to_jsonb(coalesce(s.enabled, r.enabled))
+    WHERE s.enabled IS NOT NULL OR a.enabled IS NOT NULL
    UNION ALL
-   SELECT 'rectify_days', to_jsonb(coalesce(a.rectify_days, r.rectify_days)), to_jsonb(s.rectify_days) WHERE s.rectify_days IS NOT NULL
+   SELECT 'rectify_days', to_jsonb(coalesce(a.rectify_days, r.rectify_days)), to_jsonb(coalesce(s.rectify_days, r.rectify_days))
+    WHERE s.rectify_days IS NOT NULL OR a.rectify_days IS NOT NULL
  ) d
  WHERE d.value IS DISTINCT FROM d.above_value;
 COMMENT ON VIEW @extschema@.standard_deviation IS
-  'Where a tier deviates from the one above it (a county from its city or province, seed 001 Q3): per standard and setting (each threshold, the scheme, enabled, rectification days), the value the scope would have without the standard (the next less specific standard, or the rule''s own; deviates_from names that standard, NULL for the rule) and the standard''s own. Settings equal to the tier above are not listed.';
+  'Where a tier deviates from the one above it (a county from its city or province, seed 001 Q3): per standard and setting (each threshold, the scheme, enabled, rectification days), the value the scope would have without the standard (the next less specific standard, or the rule''s own; deviates_from names that standard, NULL for the rule) and the value in force under the standard (a standard applies whole: a setting it leaves NULL is the rule''s own in its scope, even where the tier above sets it, and is listed when that differs). Settings equal to the tier above are not listed.';
 
 GRANT SELECT ON @extschema@.rule_standard, @extschema@.rule_standard_history, @extschema@.standard_deviation
    TO cleangov_admin, cleangov_analyst, cleangov_inspector;

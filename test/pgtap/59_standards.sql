@@ -114,8 +114,10 @@ SELECT set_eq($$SELECT standard_code, setting, above_value, value, deviates_from
               $$VALUES ('JS', 'threshold limit', '1000'::jsonb, '500'::jsonb, NULL::text),
                        ('XZ', 'threshold limit', '500', '3000', 'JS'),
                        ('XZ', 'rectify_days', '30', '10', 'JS'),
-                       ('K2OFF', 'enabled', 'true', 'false', 'XZ')$$,
-              'standard_deviation: each tier''s departures from the tier above');
+                       ('K2OFF', 'enabled', 'true', 'false', 'XZ'),
+                       ('K2OFF', 'threshold limit', '3000', '1000', 'XZ'),
+                       ('K2OFF', 'rectify_days', '10', '30', 'XZ')$$,
+              'standard_deviation: each tier''s departures from the tier above, by the values in force (county 2 sets only enabled: the rule''s limit and days apply there)');
 
 -- ---- escalation follows the standard the alert was raised under -----------------
 -- order 18: 150 in county 1 is yellow by county 1's cut-offs (the province's
@@ -134,7 +136,7 @@ CREATE ROLE ts_admin NOLOGIN IN ROLE cleangov_admin;
 SET ROLE ts_analyst;
 SELECT throws_ok($$INSERT INTO cleangov.rule_standard (standard_code, rule_code, region_code) VALUES ('A', 'TS_BIG', '320500')$$,
                  '42501', NULL, 'an analyst may not set a standard');
-SELECT is((SELECT count(*)::int FROM cleangov.standard_deviation WHERE rule_code = 'TS_BIG'), 4, 'but reads the deviations');
+SELECT is((SELECT count(*)::int FROM cleangov.standard_deviation WHERE rule_code = 'TS_BIG'), 6, 'but reads the deviations');
 RESET ROLE;
 SET ROLE ts_admin;
 SELECT lives_ok($$INSERT INTO cleangov.rule_standard (standard_code, rule_code, region_code, thresholds) VALUES ('SZ', 'TS_BIG', '320500', '{"limit": 800}')$$,
