@@ -55,6 +55,7 @@ INSERT INTO @extschema@.shape (shape, name_en, name_zh, key_column, description)
  ('responsibility', 'area of responsibility', '分管领域', NULL, 'An area of responsibility of an official: an item-class prefix the official oversees in the official''s unit.'),
  ('complaint', 'complaint', '信访举报', 'complaint_id', 'A complaint or tip received.'),
  ('project_filing', 'project filing', '项目备案', 'filing_id', 'A filing (registration, application for funds) of an investment project.'),
+ ('review_assignment', 'review assignment', '评审轮候分配', 'assignment_id', 'One assignment of a reviewer (an expert or a review agency) to an applicant''s project by a rotation (轮候制, seed 004), e.g. for the review of a budget estimate or a preliminary design, with the size of the rotation''s pool at the time.'),
  ('item', 'item', '采购标的', 'item_id', 'An item of a tender or of an award, with its classification (OCDS tender.items[], awards[].items[]).'),
  ('consortium_member', 'consortium member', '联合体成员', NULL, 'A member of a joint bid or of an award to several suppliers (OCDS bids.details[].tenderers[], awards[].suppliers[] beyond one). Unbound, it reads as empty: no joint bids.'),
  ('party', 'party', '参与方', NULL, 'An organisation as one contracting process names it: its roles, address and contact point in that process (OCDS parties[]).');
@@ -221,6 +222,14 @@ SELECT s, c, p, t::regtype, r, d FROM (VALUES
  ('project_filing', 'filed_at', 5, 'timestamptz', false, 'date filed'),
  ('project_filing', 'location', 6, 'text', false, 'project location'),
  ('project_filing', 'amount', 7, 'numeric', false, 'investment or funds requested (yuan)'),
+
+ ('review_assignment', 'assignment_id', 1, 'text', true, 'key of the assignment'),
+ ('review_assignment', 'applicant_id', 2, 'text', true, 'applicant whose project is reviewed'),
+ ('review_assignment', 'reviewer_id', 3, 'text', true, 'reviewer or review agency the rotation assigned'),
+ ('review_assignment', 'pool_size', 4, 'integer', false, 'number of reviewers in the rotation''s pool at the time (a fair rotation matches each with probability 1 / pool_size); unbound: the number of distinct reviewers the unit assigned in the stage'),
+ ('review_assignment', 'assigned_at', 5, 'timestamptz', false, 'time of the assignment'),
+ ('review_assignment', 'unit_code', 6, 'text', false, 'unit that runs the rotation'),
+ ('review_assignment', 'stage', 7, 'text', false, 'what is reviewed (budget estimate, preliminary design, ...): a rotation per unit and stage'),
 
  ('item', 'item_id', 1, 'text', true, 'key of the item'),
  ('item', 'tender_id', 2, 'text', true, 'tender (contracting process) the item belongs to'),

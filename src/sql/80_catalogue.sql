@@ -70,6 +70,7 @@ INSERT INTO @extschema@.risk_scenario (scenario, domain, label_en, label_zh, see
   -- 6 行政审批 / administrative approval
   ('built before approval',  'approval', 'built before approval, steps out of order',    '未批先建、环节倒置', '004'),
   ('time limit exceeded',    'approval', 'statutory time limit exceeded',                '超时限办理', '000'),
+  ('directed matching',      'approval', 'a rotation that keeps matching one reviewer to one applicant', '评审轮候定向匹配', '004'),
   -- 7 行政执法 / administrative enforcement
   ('discretion',             'enforcement', 'discretion too light or too heavy',         '自由裁量畸轻畸重', '000'),
   ('selective enforcement',  'enforcement', 'selective or favour-based enforcement',     '选择性执法、人情执法', '001'),
