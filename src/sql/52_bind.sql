@@ -566,6 +566,12 @@ BEGIN
   -- Watched tables read the new mapping from now on (every one: a realtime
   -- set rule of another table may read this shape).
   PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
+  -- The rules' functions again, if run() made them: a query of rules that
+  -- share their passes holds only the rules whose shapes are bound (56_run.sql).
+  IF EXISTS (SELECT FROM pg_proc p WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^rules_[0-9]+$')
+     AND has_function_privilege('@extschema@.refresh_runners()', 'EXECUTE') THEN
+    PERFORM @extschema@.refresh_runners();
+  END IF;
   -- What the data and the rules disagree on, said now (the whole profile:
   -- cleangov.check_binding(shape)).
   -- (one NOTICE per finding; a rule finding once per column, naming its rules)
@@ -666,6 +672,12 @@ BEGIN
   EXECUTE format('DROP VIEW IF EXISTS cleangov_bound.%I', shape);
   PERFORM @extschema@.keep_empty_shapes();
   PERFORM @extschema@.rewatch(w.source) FROM @extschema@.watched w;
+  -- The rules' functions again, if run() made them: a query of rules that
+  -- share their passes holds only the rules whose shapes are bound (56_run.sql).
+  IF EXISTS (SELECT FROM pg_proc p WHERE p.pronamespace = 'cleangov_bound'::regnamespace AND p.proname ~ '^rules_[0-9]+$')
+     AND has_function_privilege('@extschema@.refresh_runners()', 'EXECUTE') THEN
+    PERFORM @extschema@.refresh_runners();
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unbind(text) IS

@@ -698,9 +698,13 @@ BEGIN
       USING ERRCODE = 'undefined_object', HINT = 'The passes are listed in cleangov.pass.';
   END IF;
   -- Evaluable for some subjects: the query reads the shapes only through
-  -- passes of one grain, each of which takes {subjects}.
+  -- passes of one grain, each of which takes {subjects}, and the rule's
+  -- subjects are of that grain (R025 flags tenderers over all their
+  -- processes: no tender's rows alone can tell).
   NEW.grain := CASE WHEN NEW.kind = 'set' AND cardinality(@extschema@.passes_read(NEW.query)) > 0
                           AND NEW.query !~ 'cleangov_bound\.'
+                          AND NOT EXISTS (SELECT FROM @extschema@.rule r JOIN @extschema@.pass p ON p.pass = ANY (@extschema@.passes_read(NEW.query))
+                                           WHERE r.rule_code = NEW.rule_code AND r.subject_kind IS DISTINCT FROM p.grain)
                           AND NOT EXISTS (SELECT FROM @extschema@.pass p WHERE p.pass = ANY (@extschema@.passes_read(NEW.query))
                                              AND NOT 'subjects' = ANY (@extschema@.rule_sql_split(p.query)))
                      THEN (SELECT CASE WHEN count(DISTINCT p.grain) = 1 THEN min(p.grain) END

@@ -23,10 +23,13 @@ CREATE TABLE @extschema@.pass (
   defaults    jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(defaults) = 'object'),
   grain       text NOT NULL CHECK (grain ~ '^[a-z][a-z0-9_]*$'),
   grain_keys  jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(grain_keys) = 'object'),
+  carries     text[] NOT NULL DEFAULT '{}',
   description text NOT NULL
 );
 COMMENT ON TABLE @extschema@.pass IS
   'Shared passes: a named query over the bound shapes that set rules read as cleangov_pass.<pass>; rendered with the reading rule''s thresholds (defaults: those the rule lacks), so that rules whose rendered passes are identical are evaluated by cleangov.run() in one query with each pass computed once. grain: the subject the pass has one row per (its column of that name is the key); grain_keys: for each shape it reads, the shape column that leads a row to its subject ({subjects} in the query: the keys evaluated, NULL for all).';
+COMMENT ON COLUMN @extschema@.pass.carries IS
+  'Optional shape columns (shape.column) the pass reads on behalf of some of its readers: a reader that uses one declares it (needs or degrades), a reader that does not need not (a column read for R030 is not a degradation of R028).';
 COMMENT ON COLUMN @extschema@.pass.query IS
   'The pass''s SQL over cleangov_bound.<shape>; {name} placeholders are thresholds of the reading rule (or defaults), {subjects} the keys evaluated (NULL: all).';
 GRANT SELECT ON @extschema@.pass TO cleangov_admin, cleangov_analyst;
@@ -92,9 +95,42 @@ INSERT INTO @extschema@.pass (pass, query, defaults, grain, grain_keys, descript
   'tender', '{"tender": "tender_id", "bid": "tender_id", "award": "tender_id"}',
   'Per contracting process with one final active award: the winner''s lowest valid bid, the lowest valid bid of another tenderer and their relative difference, in the main currency (cleangov.cardinal_price_gaps); thresholds currency and the three method-details lists as Cardinal''s R024.');
 
--- Which rules share their passes: the rules of one owner whose passes,
--- rendered with their thresholds, are the same SQL.  NULL for a rule that
--- reads no pass.  refresh_runners() and run() group the rules by it.
+-- Every bid of every kept process with its tender's columns: the one read of
+-- the bids that the other bid rules share (R025, R028, R030, R035, R036,
+-- R038, PROC_SINGLE_BIDDER, PROC_BID_RIGGING_SCREEN, PROC_SHARED_CONTACTS).
+-- A process is kept when its tender_id is set and it is not cancelled (every
+-- reader skips cancelled processes); the method lists are the readers' own
+-- filters, on method_details.  A bid status NULL reads as valid, a
+-- tenderer_count NULL as one (the shapes' readings).  No thresholds: every
+-- reader renders it the same way, so one query computes it once for all.
+INSERT INTO @extschema@.pass (pass, query, grain, grain_keys, carries, description) VALUES (
+  'tender_bids',
+  $$SELECT t.tender_id, t.unit_code, t.method, t.method_details, t.buyer_id, t.procuring_entity_id, t.period_end,
+           b.bid_id, b.bidder_id, b.amount, b.currency, coalesce(b.status, 'valid') AS status, b.submitted_at,
+           coalesce(b.tenderer_count, 1) AS tenderer_count
+      FROM cleangov_bound.tender t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id
+     WHERE t.tender_id IS NOT NULL AND t.status IS DISTINCT FROM 'cancelled'
+       AND ({subjects} IS NULL OR (t.tender_id = ANY ({subjects}) AND b.tender_id = ANY ({subjects})))$$,
+  'tender', '{"tender": "tender_id", "bid": "tender_id"}',
+  '{tender.unit_code,tender.method_details,tender.procuring_entity_id,tender.period_end,bid.currency,bid.status,bid.submitted_at,bid.tenderer_count}',
+  'Every bid of every process that is not cancelled, with its tender''s unit, method, method details, buyer, procuring entity and deadline; status NULL as valid, tenderer_count NULL as 1. No thresholds: one read of the bids for all the bid rules that read it.');
+
+-- Every kept process with its awards summed up (cleangov.cardinal_processes
+-- without the method lists, which the readers apply to method_details).
+INSERT INTO @extschema@.pass (pass, query, grain, grain_keys, carries, description) VALUES (
+  'processes',
+  $$SELECT * FROM @extschema@.cardinal_processes('cleangov_bound.tender', 'cleangov_bound.award', '{}'::text[], NULL::text[], '{}'::text[], {subjects})$$,
+  'tender', '{"tender": "tender_id", "award": "tender_id"}',
+  '{tender.unit_code,tender.method_details,award.status,award.supplier_count}',
+  'Every process that is not cancelled, with its awards summed up (cleangov.cardinal_processes: awards_final, active_awards, active_supplier); the method lists are left to the readers.');
+
+-- Which rules share their passes: the rules of one owner that render the
+-- passes taking thresholds the same way.  A pass without thresholds
+-- (tender_bids, processes) renders the same for every reader, so every rule
+-- of an owner that reads such passes only is in one group, whichever of
+-- them it reads: the group's query computes the union of its rules' passes,
+-- each once (pass_group_ctes).  NULL for a rule that reads no pass.
+-- refresh_runners(), run() and the watch triggers group the rules by it.
 -- stable because it reads the passes and the rule
 CREATE FUNCTION @extschema@.pass_group(d @extschema@.rule_definition)
 RETURNS text
@@ -105,12 +141,49 @@ BEGIN
   IF d.kind <> 'set' OR cardinality(d.passes) = 0 THEN
     RETURN NULL;
   END IF;
-  RETURN 'cleangov_pass:' || md5(d.owner || E'\n' || array_to_string(
-    @extschema@.pass_ctes(d.passes, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code), E',\n'));
+  RETURN 'cleangov_pass:' || md5(d.owner || E'\n' || coalesce(array_to_string(
+    @extschema@.pass_ctes(ARRAY(SELECT p.pass FROM @extschema@.pass p WHERE p.pass = ANY (d.passes) AND @extschema@.pass_takes_thresholds(p.query)),
+                          (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code), d.rule_code), E',\n'), ''));
 END
 $$;
 COMMENT ON FUNCTION @extschema@.pass_group(@extschema@.rule_definition) IS
-  'Internal to run() and refresh_runners(): the key of the group of rules evaluated in one query (the same owner, the same passes rendered the same way), or NULL for a rule that reads no pass. Stable because it reads the passes and the rule.';
+  'Internal to run(), refresh_runners() and the watch triggers: the key of the group of rules evaluated in one query (the same owner, the passes that take thresholds rendered the same way; passes without thresholds join any group), or NULL for a rule that reads no pass. Stable because it reads the passes and the rule.';
+
+-- Whether a pass's query has placeholders other than {subjects}.
+CREATE FUNCTION @extschema@.pass_takes_thresholds(query text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN EXISTS (SELECT FROM unnest(@extschema@.rule_sql_split(query)) WITH ORDINALITY u(part, i)
+                WHERE u.i % 2 = 0 AND u.part <> 'subjects');
+COMMENT ON FUNCTION @extschema@.pass_takes_thresholds(text) IS
+  'Internal to pass_group: whether a pass''s SQL has placeholders other than {subjects} (then its rendering depends on the reading rule''s thresholds).';
+
+-- The CTEs of a group of rules that share their passes (one pass_group):
+-- the union of the passes they read, each rendered once, with the
+-- thresholds of the first rule (by code) that reads it; subjects as for
+-- pass_ctes.  The group's rules render each pass that takes thresholds the
+-- same way (that is the group), and the others render the same for all.
+-- stable because it reads the passes and the rules
+CREATE FUNCTION @extschema@.pass_group_ctes(codes text[], subjects text DEFAULT NULL)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  x record;
+  out_ctes text[] := '{}'::text[];
+BEGIN
+  FOR x IN SELECT DISTINCT ON (n) n, y.rule_code, r.thresholds
+             FROM @extschema@.rule_definition y JOIN @extschema@.rule r USING (rule_code) CROSS JOIN LATERAL unnest(y.passes) n
+            WHERE y.rule_code = ANY (codes)
+            ORDER BY n, y.rule_code LOOP
+    out_ctes := out_ctes || @extschema@.pass_ctes(ARRAY[x.n], x.thresholds, x.rule_code, subjects);
+  END LOOP;
+  RETURN out_ctes;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pass_group_ctes(text[], text) IS
+  'Internal to refresh_runners() and the watch triggers: the MATERIALIZED CTEs of the union of the passes the given rules read (one group of pass_group), each rendered once with the thresholds of the first rule that reads it; subjects: SQL of the keys evaluated (NULL: all). Stable because it reads the passes and the rules.';
 
 -- A rule evaluated for some subjects only (subjects: the SQL of a text[] of
 -- keys of its grain, a variable of a generated function): its passes read

@@ -334,24 +334,29 @@ BEGIN
     -- The owner's rules that share their passes (pass_group): one query,
     -- each pass computed once, each rule's branch run only when run() asks
     -- for it (codes; a one-time filter, so a rule left out costs nothing).
-    FOR g IN SELECT k.grp, array_agg(k.rule_code ORDER BY k.rule_code) AS codes
-               FROM (SELECT x.rule_code, @extschema@.pass_group(x) AS grp FROM @extschema@.rule_definition x
+    -- A rule whose shapes are not all there now (a view of
+    -- cleangov_bound missing: not bound) is left out of the query, which
+    -- could not be planned with it; the branch names the rules it holds
+    -- (cleangov_note), and run() evaluates any other on its own.  bind()
+    -- and unbind() generate the functions again.
+    FOR g IN SELECT k.grp, array_agg(k.rule_code ORDER BY k.rule_code) FILTER (WHERE k.present) AS codes,
+                    ARRAY(SELECT DISTINCT s FROM unnest(string_to_array(string_agg(array_to_string(k.reads, ','), ','), ',')) s ORDER BY s) AS every_read
+               FROM (SELECT x.rule_code, x.reads, @extschema@.pass_group(x) AS grp,
+                            NOT EXISTS (SELECT FROM unnest(x.reads) s WHERE to_regclass(format('cleangov_bound.%I', s)) IS NULL) AS present
+                       FROM @extschema@.rule_definition x
                       WHERE x.owner = own.rolname AND cardinality(x.passes) > 0) k
-              GROUP BY k.grp HAVING count(*) > 1 ORDER BY k.grp LOOP
+              GROUP BY k.grp HAVING count(*) FILTER (WHERE k.present) > 1 ORDER BY k.grp LOOP
       BEGIN
-        SELECT * INTO d FROM @extschema@.rule_definition x WHERE x.rule_code = g.codes[1];
-        hit_sql := format(E'hits := (SELECT array_agg(q.h) FROM (WITH %s\n        %s) q);',
-          array_to_string(@extschema@.pass_ctes(d.passes, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code),
-                                                d.rule_code), E',\n      '),
+        hit_sql := format(E'cleangov_note := %L;\n      hits := (SELECT array_agg(q.h) FROM (WITH %s\n        %s) q);',
+          array_to_string(g.codes, ','),
+          array_to_string(@extschema@.pass_group_ctes(g.codes), E',\n      '),
           (SELECT string_agg(format('SELECT x.h FROM (%s) x WHERE %L = ANY (cleangov_codes)', @extschema@.rule_sql(y, NULL, false, NULL, true), y.rule_code),
                              E'\n        UNION ALL ' ORDER BY y.rule_code)
              FROM @extschema@.rule_definition y WHERE y.rule_code = ANY (g.codes)));
       EXCEPTION WHEN OTHERS THEN
         hit_sql := format('RAISE EXCEPTION USING ERRCODE = %L, MESSAGE = %L;', SQLSTATE, SQLERRM);
       END;
-      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', g.grp,
-        (SELECT array_agg(DISTINCT s ORDER BY s) FROM @extschema@.rule_definition y, unnest(y.reads) s WHERE y.rule_code = ANY (g.codes)),
-        hit_sql);
+      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', g.grp, g.every_read, hit_sql);
     END LOOP;
     EXECUTE format(
       E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(rule_code text, count_shapes text[], cleangov_codes text[], cleangov_since xid8, cleangov_stored boolean, OUT hits cleangov.hit[], OUT counts bigint[], OUT cleangov_note text)\n' ||
@@ -507,9 +512,13 @@ BEGIN
           BEGIN
             todo := ARRAY(SELECT DISTINCT s FROM @extschema@.rule_definition y, unnest(y.reads) s
                            WHERE y.rule_code = ANY (gcodes) AND NOT counted ? s ORDER BY s);
-            EXECUTE format('SELECT r.hits, r.counts FROM %s(%L, %L, %L, NULL, false) r', substr(runner, 1, strpos(runner, '(') - 1), grp, todo, gcodes)
-              INTO gnew, cnts;
+            EXECUTE format('SELECT r.hits, r.counts, r.cleangov_note FROM %s(%L, %L, %L, NULL, false) r', substr(runner, 1, strpos(runner, '(') - 1), grp, todo, gcodes)
+              INTO gnew, cnts, note;
             ghits := ghits || coalesce(gnew, '{}');
+            -- the rules the query held (one whose shapes were not all bound
+            -- when it was generated is evaluated on its own)
+            gcodes := ARRAY(SELECT c FROM unnest(gcodes) c WHERE c = ANY (string_to_array(note, ',')));
+            groups := jsonb_set(groups, ARRAY[grp], to_jsonb(gcodes));
             gdone := gdone || gcodes;
             counted := counted || coalesce((SELECT jsonb_object_agg(s, n) FROM unnest(todo, cnts) u(s, n)), '{}');
           EXCEPTION WHEN OTHERS THEN

@@ -92,7 +92,8 @@ CREATE FUNCTION @extschema@.cardinal_processes(
     tenders regclass, awards regclass,
     exclude_procurement_method_details text[] DEFAULT '{}',
     no_price_comparison_procurement_methods text[] DEFAULT NULL,
-    price_comparison_procurement_methods text[] DEFAULT '{}')
+    price_comparison_procurement_methods text[] DEFAULT '{}',
+    keys text[] DEFAULT NULL)
   RETURNS TABLE (tender_id text, unit_code text, method text, method_details text, buyer_id text,
                  awards_final boolean, active_awards bigint, active_supplier text)
   LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -103,13 +104,13 @@ CREATE FUNCTION @extschema@.cardinal_processes(
   SET search_path = pg_catalog, pg_temp
   AS $$
 BEGIN
-  RETURN QUERY EXECUTE @extschema@.cardinal_processes_sql(tenders, awards)
+  RETURN QUERY EXECUTE @extschema@.cardinal_processes_sql(tenders, awards, CASE WHEN keys IS NOT NULL THEN 4 END)
   USING coalesce(exclude_procurement_method_details, '{}'), no_price_comparison_procurement_methods,
-        coalesce(price_comparison_procurement_methods, '{}');
+        coalesce(price_comparison_procurement_methods, '{}'), keys;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.cardinal_processes(regclass, regclass, text[], text[], text[]) IS
-  'The contracting processes Cardinal''s indicators keep (tender_id set, not cancelled, method details not excluded, and, unless no_price_comparison_procurement_methods is NULL, allowed to compare prices), each with its awards summed up: awards_final (no award pending or outside active, cancelled, unsuccessful), active_awards, active_supplier (the one supplier of every active award, else NULL). Stable because it reads the tables passed; parallel restricted because they may be temporary tables.';
+COMMENT ON FUNCTION @extschema@.cardinal_processes(regclass, regclass, text[], text[], text[], text[]) IS
+  'The contracting processes Cardinal''s indicators keep (tender_id set, not cancelled, method details not excluded, and, unless no_price_comparison_procurement_methods is NULL, allowed to compare prices), each with its awards summed up: awards_final (no award pending or outside active, cancelled, unsuccessful), active_awards, active_supplier (the one supplier of every active award, else NULL); keys: only these processes (NULL: all). Stable because it reads the tables passed; parallel restricted because they may be temporary tables.';
 
 -- Cardinal's price gap (SecondLowestBidRatio, read by R024 and R058 and by
 -- cleangov's PROC_CLOSE_SECOND_BID and PROC_DISCOUNTED_WINNER): for each kept

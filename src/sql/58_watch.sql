@@ -203,8 +203,7 @@ BEGIN
       END IF;
       IF cardinality(sg.codes) > 1 THEN
         body := body || format(E'      SELECT array_agg(z.h) INTO more FROM (WITH %s SELECT y.h FROM (%s) y) z;\n',
-          array_to_string(@extschema@.pass_ctes(d.passes, (SELECT r.thresholds FROM @extschema@.rule r WHERE r.rule_code = d.rule_code),
-                                                d.rule_code, 'cleangov_subjects_' || sg.grain), ', '),
+          array_to_string(@extschema@.pass_group_ctes(sg.codes, 'cleangov_subjects_' || sg.grain), ', '),
           (SELECT string_agg('(' || @extschema@.rule_scoped_sql(x, 'cleangov_subjects_' || sg.grain, false) || ')', ' UNION ALL ' ORDER BY x.rule_code)
              FROM @extschema@.rule_definition x WHERE x.rule_code = ANY (sg.codes)));
       ELSE

@@ -17,7 +17,8 @@ SELECT is((SELECT count(*) FROM cleangov.rule_statistic), 4::bigint, 'run() stor
 SELECT is((SELECT count(*) FROM cleangov.run_log WHERE message LIKE 'evaluated in one query with%'), 4::bigint,
           'the four rules share their pass: one query');
 SELECT is((SELECT array_agg(rule_code ORDER BY rule_code) FROM cleangov.rule_definition WHERE grain = 'tender'),
-          ARRAY['PROC_CLOSE_SECOND_BID', 'PROC_DISCOUNTED_WINNER', 'R024', 'R058'], 'the four rules have the grain tender');
+          ARRAY['PROC_BID_RIGGING_SCREEN', 'PROC_CLOSE_SECOND_BID', 'PROC_DISCOUNTED_WINNER', 'PROC_SINGLE_BIDDER', 'R024', 'R035', 'R036', 'R058'],
+          'the four rules have the grain tender (and the bid rules of pass tender_bids whose subjects are tenders: 57_bid_pass.sql)');
 
 UPDATE cleangov.rule_definition SET realtime = true WHERE rule_code IN ('R024', 'R058', 'PROC_CLOSE_SECOND_BID', 'PROC_DISCOUNTED_WINNER');
 SELECT cleangov.watch(t) FROM unnest(ARRAY['rt.tender', 'rt.bid', 'rt.award']::regclass[]) t;
@@ -30,7 +31,7 @@ CREATE TEMP TABLE expected (rule_code text, subject_key text, value float8, thre
 DO $$
 DECLARE d cleangov.rule_definition;
 BEGIN
-  FOR d IN SELECT * FROM cleangov.rule_definition WHERE grain = 'tender' LOOP
+  FOR d IN SELECT x.* FROM cleangov.rule_definition x JOIN cleangov.rule r USING (rule_code) WHERE x.grain = 'tender' AND r.enabled LOOP
     EXECUTE 'INSERT INTO expected SELECT (h).rule_code, (h).subject_key, (h).value, (h).threshold, (h).evidence FROM ('
             || cleangov.rule_scoped_sql(d, NULL) || ') x WHERE (h).subject_kind = ''tender'' AND (h).subject_key > ''T0300''';
   END LOOP;

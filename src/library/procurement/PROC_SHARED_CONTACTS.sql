@@ -15,6 +15,8 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{}', 'red',
   'Different tenderers in one tender share an address, telephone or e-mail in the enterprise register (R044 over the register).');
 
+-- The bids are read from the shared pass tender_bids (55_pass.sql: cancelled
+-- tenders are not in it); the firms' contacts directly.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'PROC_SHARED_CONTACTS',
   'set',
@@ -30,15 +32,14 @@ shared AS MATERIALIZED (
   SELECT x.bidder_id, x.kind, x.v FROM x
    WHERE (x.kind, x.v) IN (SELECT y.kind, y.v FROM x y GROUP BY y.kind, y.v HAVING count(DISTINCT y.bidder_id) >= 2)),
 c AS (
-  SELECT DISTINCT b.tender_id, b.bidder_id, s.kind, s.v
-    FROM cleangov_bound.bid b JOIN shared s ON s.bidder_id = b.bidder_id),
+  SELECT DISTINCT b.tender_id, b.unit_code, b.bidder_id, s.kind, s.v
+    FROM cleangov_pass.tender_bids b JOIN shared s ON s.bidder_id = b.bidder_id),
 s AS (
-  SELECT c.tender_id, c.kind, c.v, jsonb_agg(c.bidder_id ORDER BY c.bidder_id) AS bidders
-    FROM c GROUP BY c.tender_id, c.kind, c.v HAVING count(*) >= 2)
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(*)::float8 AS value, 1::float8 AS threshold,
+  SELECT c.tender_id, c.unit_code, c.kind, c.v, jsonb_agg(c.bidder_id ORDER BY c.bidder_id) AS bidders
+    FROM c GROUP BY c.tender_id, c.unit_code, c.kind, c.v HAVING count(*) >= 2)
+SELECT s.tender_id AS subject_key, s.unit_code, '' AS period, count(*)::float8 AS value, 1::float8 AS threshold,
        jsonb_agg(jsonb_build_object('shared', s.kind, 'value', s.v, 'bidders', s.bidders) ORDER BY s.kind, s.v) AS evidence
-  FROM s JOIN cleangov_bound.tender t ON t.tender_id = s.tender_id
- WHERE t.status IS DISTINCT FROM 'cancelled'
- GROUP BY t.tender_id, t.unit_code$$,
+  FROM s
+ GROUP BY s.tender_id, s.unit_code$$,
   '{}'::text[],
   '{"enterprise.address": "shared addresses are not found", "enterprise.phone": "shared telephones are not found", "enterprise.email": "shared e-mails are not found", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'::jsonb);

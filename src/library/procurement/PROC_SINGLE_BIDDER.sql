@@ -12,16 +12,17 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"methods": ["open", "selective"]}', 'yellow',
   'One distinct tenderer among the submitted bids (not invited or withdrawn) of a tender of the listed {methods}; R018 read from the bids, where numberOfTenderers is not recorded.');
 
+-- Read from the shared pass tender_bids (55_pass.sql: cancelled tenders are
+-- not in it), evaluable for the tenders a statement touched.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'PROC_SINGLE_BIDDER',
   'set',
   $$
-SELECT t.tender_id AS subject_key, t.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value, 1::float8 AS threshold,
-       jsonb_build_object('method', t.method, 'bidder_id', min(b.bidder_id)) AS evidence
-  FROM cleangov_bound.tender t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id
- WHERE t.method = ANY ({methods}) AND t.status IS DISTINCT FROM 'cancelled'
-   AND b.status IS DISTINCT FROM 'invited' AND b.status IS DISTINCT FROM 'withdrawn'
- GROUP BY t.tender_id, t.unit_code, t.method
+SELECT b.tender_id AS subject_key, b.unit_code, '' AS period, count(DISTINCT b.bidder_id)::float8 AS value, 1::float8 AS threshold,
+       jsonb_build_object('method', b.method, 'bidder_id', min(b.bidder_id)) AS evidence
+  FROM cleangov_pass.tender_bids b
+ WHERE b.method = ANY ({methods}) AND b.status NOT IN ('invited', 'withdrawn')
+ GROUP BY b.tender_id, b.unit_code, b.method
 HAVING count(DISTINCT b.bidder_id) = 1$$,
   '{}'::text[],
   '{"bid.status": "invited and withdrawn bids are not left out", "tender.status": "cancelled tenders are not skipped", "tender.unit_code": "alerts carry no unit"}'::jsonb);

@@ -31,21 +31,24 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"percentile": 75, "threshold": null, "exclude_procurement_method_details": []}', 'blue',
   'Cardinal''s R025: a tenderer''s winning bids / valid bids at or below the lower fence Q1 - 1.5 IQR (or {threshold}) while its number of valid bids is at least the {percentile}th percentile (type-8 quantiles); processes with a pending award, several active awards or a consortium award, and joint bids, are left out.');
 
+-- The processes and the bids are read from the shared passes processes and
+-- tender_bids (55_pass.sql).  Its subjects are tenderers, each compared over
+-- all its processes: evaluated whole only.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R025',
   'set',
   $$
 WITH p AS MATERIALIZED (
   SELECT p.tender_id, p.active_supplier
-    FROM @extschema@.cardinal_processes('cleangov_bound.tender', 'cleangov_bound.award',
-                                        {exclude_procurement_method_details}::text[]) p
-   WHERE p.awards_final AND p.active_awards = 1 AND p.active_supplier IS NOT NULL),
+    FROM cleangov_pass.processes p
+   WHERE p.awards_final AND p.active_awards = 1 AND p.active_supplier IS NOT NULL
+     AND NOT coalesce(p.method_details = ANY ({exclude_procurement_method_details}::text[]), false)),
 v AS (
   SELECT DISTINCT p.tender_id, b.bidder_id, b.bidder_id = p.active_supplier AS won
-    FROM p JOIN cleangov_bound.bid b ON b.tender_id = p.tender_id
-   WHERE coalesce(b.status, 'valid') = 'valid' AND coalesce(b.tenderer_count, 1) = 1 AND b.bidder_id IS NOT NULL
-     -- a one-time filter, evaluated before the bids are read: the engine's
-     -- probe of the columns read reaches the function whatever the plan
+    FROM p JOIN cleangov_pass.tender_bids b ON b.tender_id = p.tender_id
+   WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.bidder_id IS NOT NULL
+     -- a one-time filter: the probe of the columns read reaches the function
+     -- in pass processes whatever the plan (rule_columns_read)
      AND EXISTS (SELECT FROM p)),
 r AS (
   SELECT v.bidder_id, count(*) AS bids, count(*) FILTER (WHERE v.won) AS wins,

@@ -28,26 +28,24 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"currency": null, "exclude_procurement_method_details": [], "no_price_comparison_procurement_methods": [], "price_comparison_procurement_methods": []}', 'red',
   'Different tenderers submitted bids with the same price (amount and currency) in one process; the process and those tenderers are flagged (Cardinal R028).');
 
+-- The bids are read from the shared pass tender_bids (55_pass.sql: cancelled
+-- processes are not in it); a joint bid's tenderers from consortium_member.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R028',
   'set',
   $$
-WITH t AS (
-  SELECT t.tender_id, t.unit_code
-    FROM cleangov_bound.tender t
-   WHERE t.status IS DISTINCT FROM 'cancelled'
-     AND NOT coalesce(t.method_details = ANY ({exclude_procurement_method_details}), false)
-     AND NOT coalesce(t.method_details = ANY ({no_price_comparison_procurement_methods}), false)
-     AND (cardinality({price_comparison_procurement_methods}) = 0
-          OR coalesce(t.method_details = ANY ({price_comparison_procurement_methods}), false))),
-sb AS (
-  SELECT b.bid_id, b.tender_id, b.amount, b.currency,
-         CASE WHEN coalesce(b.tenderer_count, 1) > 1
+WITH sb AS (
+  SELECT b.bid_id, b.tender_id, b.unit_code, b.amount, b.currency,
+         CASE WHEN b.tenderer_count > 1
               THEN (SELECT array_agg(DISTINCT m.member_id ORDER BY m.member_id) FROM cleangov_bound.consortium_member m
                      WHERE m.of_kind = 'bid' AND m.of_id = b.bid_id)
               WHEN b.bidder_id IS NOT NULL THEN ARRAY[b.bidder_id] END AS ids
-    FROM cleangov_bound.bid b JOIN t ON t.tender_id = b.tender_id
-   WHERE b.status IS DISTINCT FROM 'invited' AND b.status IS DISTINCT FROM 'withdrawn' AND b.amount IS NOT NULL),
+    FROM cleangov_pass.tender_bids b
+   WHERE NOT coalesce(b.method_details = ANY ({exclude_procurement_method_details}), false)
+     AND NOT coalesce(b.method_details = ANY ({no_price_comparison_procurement_methods}), false)
+     AND (cardinality({price_comparison_procurement_methods}) = 0
+          OR coalesce(b.method_details = ANY ({price_comparison_procurement_methods}), false))
+     AND b.status NOT IN ('invited', 'withdrawn') AND b.amount IS NOT NULL),
 main AS (
   SELECT coalesce({currency}::text,
                   (SELECT sb.currency FROM sb WHERE sb.currency IS NOT NULL GROUP BY sb.currency ORDER BY count(*) DESC, sb.currency LIMIT 1)) AS currency),
@@ -61,11 +59,13 @@ f AS (
     FROM p JOIN b ON b.tender_id = p.tender_id AND b.amount = p.amount AND b.currency IS NOT DISTINCT FROM p.currency
    CROSS JOIN LATERAL unnest(b.ids) x(id)),
 fp AS (
-  SELECT f.tender_id, f.amount, f.currency, jsonb_agg(f.id ORDER BY f.id) AS tenderers FROM f GROUP BY f.tender_id, f.amount, f.currency)
-SELECT 'tender' AS subject_kind, fp.tender_id AS subject_key, min(t.unit_code) AS unit_code, '' AS period, 1::float8 AS value, 1::float8 AS threshold,
+  SELECT f.tender_id, f.amount, f.currency, jsonb_agg(f.id ORDER BY f.id) AS tenderers FROM f GROUP BY f.tender_id, f.amount, f.currency),
+u AS (
+  SELECT sb.tender_id, min(sb.unit_code) AS unit_code FROM sb WHERE sb.tender_id IN (SELECT fp.tender_id FROM fp) GROUP BY sb.tender_id)
+SELECT 'tender' AS subject_kind, fp.tender_id AS subject_key, min(u.unit_code) AS unit_code, '' AS period, 1::float8 AS value, 1::float8 AS threshold,
        jsonb_build_object('prices', jsonb_agg(jsonb_build_object('amount', fp.amount, 'currency', fp.currency, 'tenderers', fp.tenderers)
                                               ORDER BY fp.amount, fp.currency)) AS evidence
-  FROM fp JOIN t ON t.tender_id = fp.tender_id
+  FROM fp JOIN u ON u.tender_id = fp.tender_id
  GROUP BY fp.tender_id
 UNION ALL
 SELECT 'enterprise', f.id, NULL, '', 1, 1, jsonb_build_object('tenders', jsonb_agg(DISTINCT f.tender_id))

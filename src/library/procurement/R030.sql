@@ -19,21 +19,19 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"exclude_procurement_method_details": []}', 'red',
   'A valid bid received after the submission deadline belongs to a supplier of an active award; the process and that tenderer are flagged (Cardinal R030).');
 
+-- The bids are read from the shared pass tender_bids (55_pass.sql: cancelled
+-- processes are not in it); the awards and a joint bid's tenderers directly.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R030',
   'set',
   $$
-WITH t AS (
-  SELECT t.tender_id, t.unit_code, t.period_end
-    FROM cleangov_bound.tender t
-   WHERE t.status IS DISTINCT FROM 'cancelled' AND t.period_end IS NOT NULL
-     AND NOT coalesce(t.method_details = ANY ({exclude_procurement_method_details}), false)),
-late AS (
-  SELECT t.tender_id, t.unit_code, t.period_end, b.submitted_at,
-         CASE WHEN coalesce(b.tenderer_count, 1) > 1 THEN m.member_id ELSE b.bidder_id END AS tenderer_id
-    FROM t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id AND b.submitted_at > t.period_end
-    LEFT JOIN cleangov_bound.consortium_member m ON coalesce(b.tenderer_count, 1) > 1 AND m.of_kind = 'bid' AND m.of_id = b.bid_id
-   WHERE b.status IS NOT DISTINCT FROM 'valid' OR b.status IS NULL),
+WITH late AS (
+  SELECT b.tender_id, b.unit_code, b.period_end, b.submitted_at,
+         CASE WHEN b.tenderer_count > 1 THEN m.member_id ELSE b.bidder_id END AS tenderer_id
+    FROM cleangov_pass.tender_bids b
+    LEFT JOIN cleangov_bound.consortium_member m ON b.tenderer_count > 1 AND m.of_kind = 'bid' AND m.of_id = b.bid_id
+   WHERE b.period_end IS NOT NULL AND b.submitted_at > b.period_end AND b.status = 'valid'
+     AND NOT coalesce(b.method_details = ANY ({exclude_procurement_method_details}), false)),
 won AS (
   SELECT a.tender_id, CASE WHEN coalesce(a.supplier_count, 1) > 1 THEN m.member_id ELSE a.supplier_id END AS supplier_id
     FROM cleangov_bound.award a

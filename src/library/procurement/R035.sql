@@ -28,26 +28,30 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"threshold": 1, "exclude_procurement_method_details": []}', 'yellow',
   'Cardinal''s R035: exactly one tenderer has valid bids, it is the supplier of every active award, and at least {threshold} other tenderers have disqualified bids (value: their number); the winner is flagged too (value 0). Processes with a pending award are left out.');
 
+-- The processes and the bids are read from the shared passes processes and
+-- tender_bids (55_pass.sql), so R035 is evaluable for the tenders a
+-- statement touched (its tenderers wait for a whole run).
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R035',
   'set',
   $$
 WITH p AS MATERIALIZED (
   SELECT p.tender_id, p.unit_code, p.active_supplier
-    FROM @extschema@.cardinal_processes('cleangov_bound.tender', 'cleangov_bound.award',
-                                        {exclude_procurement_method_details}::text[]) p
-   WHERE p.awards_final AND p.active_supplier IS NOT NULL),
+    FROM cleangov_pass.processes p
+   WHERE p.awards_final AND p.active_supplier IS NOT NULL
+     AND NOT coalesce(p.method_details = ANY ({exclude_procurement_method_details}::text[]), false)),
 g AS (
   SELECT p.tender_id, p.unit_code, p.active_supplier AS winner,
-         count(DISTINCT b.bidder_id) FILTER (WHERE b.st = 'valid') AS valid_tenderers,
-         min(b.bidder_id) FILTER (WHERE b.st = 'valid') AS valid_tenderer,
-         bool_or(b.st = 'valid' AND b.n > 1) AS joint_valid,
-         count(DISTINCT b.bidder_id) FILTER (WHERE b.st = 'disqualified' AND b.bidder_id <> p.active_supplier)
-           + coalesce(sum(b.n - 1) FILTER (WHERE b.st = 'disqualified' AND b.n > 1), 0) AS others
-    FROM p JOIN (SELECT b.tender_id, b.bidder_id, coalesce(b.status, 'valid') AS st, coalesce(b.tenderer_count, 1) AS n
-                   FROM cleangov_bound.bid b
-                  -- a one-time filter: the probe of the columns read reaches the function (R025)
-                  WHERE b.bidder_id IS NOT NULL AND EXISTS (SELECT FROM p)) b ON b.tender_id = p.tender_id
+         count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'valid') AS valid_tenderers,
+         min(b.bidder_id) FILTER (WHERE b.status = 'valid') AS valid_tenderer,
+         bool_or(b.status = 'valid' AND b.tenderer_count > 1) AS joint_valid,
+         count(DISTINCT b.bidder_id) FILTER (WHERE b.status = 'disqualified' AND b.bidder_id <> p.active_supplier)
+           + coalesce(sum(b.tenderer_count - 1) FILTER (WHERE b.status = 'disqualified' AND b.tenderer_count > 1), 0) AS others
+    FROM p JOIN cleangov_pass.tender_bids b ON b.tender_id = p.tender_id
+   WHERE b.bidder_id IS NOT NULL
+     -- a one-time filter: the probe of the columns read reaches the function
+     -- in pass processes whatever the plan (rule_columns_read)
+     AND EXISTS (SELECT FROM p)
    GROUP BY p.tender_id, p.unit_code, p.active_supplier),
 hit AS (
   SELECT g.* FROM g

@@ -27,25 +27,50 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"currency": null, "exclude_procurement_method_details": [], "no_price_comparison_procurement_methods": [], "price_comparison_procurement_methods": []}', 'yellow',
   'Cardinal''s R036: a process with an active award and a valid bid with an amount whose lowest submitted bid (pending, valid or disqualified, in the main currency) is disqualified (value 1).');
 
-INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
+-- The processes and the bids are read from the shared passes processes and
+-- tender_bids (55_pass.sql); the main currency is a population statistic
+-- (stored by run(), read by evaluations of some tenders), so R036 is
+-- evaluable for the tenders a statement touched and gives them the hits a
+-- whole run gives.  The statistics and the query are two queries (the
+-- engine computes one or reads it stored), so both spell out p and s.
+INSERT INTO @extschema@.rule_definition (rule_code, kind, statistics, query, needs, degrades) VALUES (
   'R036',
   'set',
   $$
 WITH p AS MATERIALIZED (
   SELECT p.tender_id, p.unit_code
-    FROM @extschema@.cardinal_processes('cleangov_bound.tender', 'cleangov_bound.award',
-                                        {exclude_procurement_method_details}::text[],
-                                        {no_price_comparison_procurement_methods}::text[],
-                                        {price_comparison_procurement_methods}::text[]) p
-   WHERE p.active_awards > 0),
+    FROM cleangov_pass.processes p
+   WHERE p.active_awards > 0
+     AND NOT coalesce(p.method_details = ANY ({exclude_procurement_method_details}::text[]), false)
+     AND CASE WHEN cardinality({price_comparison_procurement_methods}::text[]) > 0
+              THEN coalesce(p.method_details = ANY ({price_comparison_procurement_methods}::text[]), false)
+              ELSE NOT coalesce(p.method_details = ANY ({no_price_comparison_procurement_methods}::text[]), false) END),
 s AS MATERIALIZED (
-  SELECT p.tender_id, p.unit_code, b.bidder_id, b.amount, coalesce(b.status, 'valid') AS st, b.currency
-    FROM p JOIN cleangov_bound.bid b ON b.tender_id = p.tender_id
-   WHERE coalesce(b.status, 'valid') NOT IN ('invited', 'withdrawn') AND b.amount IS NOT NULL
-     AND EXISTS (SELECT FROM p)),   -- a one-time filter: the probe of the columns read reaches the function (R025)
-cur AS (
-  SELECT coalesce({currency}::text, (SELECT s.currency FROM s WHERE s.currency IS NOT NULL
-                                      GROUP BY s.currency ORDER BY count(*) DESC, s.currency LIMIT 1)) AS currency),
+  SELECT p.tender_id, p.unit_code, b.bidder_id, b.amount, b.status AS st, b.currency
+    FROM p JOIN cleangov_pass.tender_bids b ON b.tender_id = p.tender_id
+   WHERE b.status NOT IN ('invited', 'withdrawn') AND b.amount IS NOT NULL
+     -- a one-time filter: the probe of the columns read reaches the function
+     -- in pass processes whatever the plan (rule_columns_read)
+     AND EXISTS (SELECT FROM p))
+SELECT coalesce({currency}::text, (SELECT s.currency FROM s WHERE s.currency IS NOT NULL
+                                    GROUP BY s.currency ORDER BY count(*) DESC, s.currency LIMIT 1)) AS currency$$,
+  $$
+WITH p AS MATERIALIZED (
+  SELECT p.tender_id, p.unit_code
+    FROM cleangov_pass.processes p
+   WHERE p.active_awards > 0
+     AND NOT coalesce(p.method_details = ANY ({exclude_procurement_method_details}::text[]), false)
+     AND CASE WHEN cardinality({price_comparison_procurement_methods}::text[]) > 0
+              THEN coalesce(p.method_details = ANY ({price_comparison_procurement_methods}::text[]), false)
+              ELSE NOT coalesce(p.method_details = ANY ({no_price_comparison_procurement_methods}::text[]), false) END),
+s AS MATERIALIZED (
+  SELECT p.tender_id, p.unit_code, b.bidder_id, b.amount, b.status AS st, b.currency
+    FROM p JOIN cleangov_pass.tender_bids b ON b.tender_id = p.tender_id
+   WHERE b.status NOT IN ('invited', 'withdrawn') AND b.amount IS NOT NULL
+     -- a one-time filter: the probe of the columns read reaches the function
+     -- in pass processes whatever the plan (rule_columns_read)
+     AND EXISTS (SELECT FROM p)),
+cur AS (SELECT st.currency FROM cleangov_statistics st),
 m AS (SELECT s.* FROM s, cur WHERE s.currency IS NULL OR s.currency = cur.currency),
 l AS (
   SELECT m.tender_id, min(m.amount) AS lowest, min(m.amount) FILTER (WHERE m.st = 'valid') AS lowest_valid

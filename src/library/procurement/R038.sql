@@ -29,16 +29,18 @@ INSERT INTO @extschema@.rule (rule_code, name_en, name_zh, domain, scenario, sub
   '{"threshold": null, "minimum_submitted_bids": 2, "minimum_contracting_processes": 2, "exclude_procurement_method_details": []}', 'blue',
   'Cardinal''s R038: disqualified / submitted bids at or above the upper fence Q3 + 1.5 IQR (type-8 quartiles; or {threshold}) per buyer, per procuring entity and per tenderer (tenderers with at least {minimum_submitted_bids} submitted bids, buyers and procuring entities with at least {minimum_contracting_processes}).');
 
+-- The bids are read from the shared pass tender_bids (55_pass.sql: cancelled
+-- processes are not in it).  Its subjects are buyers, procuring entities and
+-- tenderers, each compared over all its processes: evaluated whole only.
 INSERT INTO @extschema@.rule_definition (rule_code, kind, query, needs, degrades) VALUES (
   'R038',
   'set',
   $$
 WITH s AS MATERIALIZED (
-  SELECT t.buyer_id, t.procuring_entity_id, b.bidder_id, b.status = 'disqualified' AS dq
-    FROM cleangov_bound.tender t JOIN cleangov_bound.bid b ON b.tender_id = t.tender_id
-   WHERE t.tender_id IS NOT NULL AND t.status IS DISTINCT FROM 'cancelled'
-     AND NOT coalesce(t.method_details = ANY ({exclude_procurement_method_details}::text[]), false)
-     AND coalesce(b.status, 'valid') NOT IN ('invited', 'withdrawn')),
+  SELECT b.buyer_id, b.procuring_entity_id, b.bidder_id, b.status = 'disqualified' AS dq
+    FROM cleangov_pass.tender_bids b
+   WHERE NOT coalesce(b.method_details = ANY ({exclude_procurement_method_details}::text[]), false)
+     AND b.status NOT IN ('invited', 'withdrawn')),
 r AS (
   SELECT 'buyer' AS kind, s.buyer_id AS id, count(*) AS submitted, count(*) FILTER (WHERE s.dq) AS disqualified
     FROM s WHERE s.buyer_id IS NOT NULL GROUP BY s.buyer_id HAVING count(*) >= {minimum_contracting_processes}
