@@ -45,17 +45,18 @@ m AS (
   SELECT a.unit_code, a.stage, a.applicant_id, a.reviewer_id, count(*) AS x
     FROM a GROUP BY a.unit_code, a.stage, a.applicant_id, a.reviewer_id
   HAVING count(*) >= {min_matches}),
-t AS (
+tp AS (
   SELECT m.*, ap.n, ap.p, @extschema@.binomial_upper_p(m.x, ap.n, ap.p) AS p_value
     FROM m JOIN ap ON ap.unit_code IS NOT DISTINCT FROM m.unit_code AND ap.stage = m.stage
-                  AND ap.applicant_id = m.applicant_id)
+                  AND ap.applicant_id = m.applicant_id),
+t AS (SELECT tp.*, least(1, tp.p_value / tp.p) AS p_adjusted FROM tp)
 SELECT t.applicant_id || '/' || t.reviewer_id AS subject_key, t.unit_code, t.stage AS period,
        t.x::float8 AS value, (t.n * t.p)::float8 AS threshold,
        jsonb_build_object('applicant_id', t.applicant_id, 'reviewer_id', t.reviewer_id, 'stage', t.stage,
                           'assignments', t.n, 'matches', t.x, 'pool_size', round((1 / t.p)::numeric, 2),
                           'expected_matches', round((t.n * t.p)::numeric, 2),
-                          'p_value', t.p_value, 'p_adjusted', least(1, t.p_value / t.p)) AS evidence
+                          'p_value', t.p_value, 'p_adjusted', t.p_adjusted) AS evidence
   FROM t
- WHERE least(1, t.p_value / t.p) < {alpha}$$,
+ WHERE t.p_adjusted < {alpha}$$,
   '{}'::text[],
   '{"review_assignment.pool_size": "the pool is the distinct reviewers the rotation assigned (an unused reviewer of the pool goes uncounted, which makes the test milder)", "review_assignment.unit_code": "one rotation for all units; alerts carry no unit", "review_assignment.stage": "one rotation per unit for every stage"}'::jsonb);
