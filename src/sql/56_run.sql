@@ -345,8 +345,8 @@ BEGIN
     -- (cleangov_note), and run() evaluates any other on its own.  bind()
     -- and unbind() generate the functions again.
     FOR g IN SELECT k.grp, array_agg(k.rule_code ORDER BY k.rule_code) FILTER (WHERE k.present) AS codes,
-                    ARRAY(SELECT DISTINCT s FROM unnest(string_to_array(string_agg(array_to_string(k.reads, ','), ','), ',')) s ORDER BY s) AS every_read
-               FROM (SELECT x.rule_code, x.reads, @extschema@.pass_group(x) AS grp,
+                    array_agg(k.rule_code) AS every_code
+               FROM (SELECT x.rule_code, @extschema@.pass_group(x) AS grp,
                             NOT EXISTS (SELECT FROM unnest(x.reads) s WHERE to_regclass(format('cleangov_bound.%I', s)) IS NULL) AS present
                        FROM @extschema@.rule_definition x
                       WHERE x.owner = own.rolname AND cardinality(x.passes) > 0) k
@@ -361,7 +361,10 @@ BEGIN
       EXCEPTION WHEN OTHERS THEN
         hit_sql := format('RAISE EXCEPTION USING ERRCODE = %L, MESSAGE = %L;', SQLSTATE, SQLERRM);
       END;
-      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', g.grp, g.every_read, hit_sql);
+      -- the shapes of every rule of the group (run() counts those its rules read)
+      branches := branches || format(E'    WHEN %L THEN\n      allowed := %L;\n      %s', g.grp,
+        (SELECT array_agg(DISTINCT s ORDER BY s) FROM @extschema@.rule_definition y, unnest(y.reads) s WHERE y.rule_code = ANY (g.every_code)),
+        hit_sql);
     END LOOP;
     EXECUTE format(
       E'CREATE OR REPLACE FUNCTION cleangov_bound.%I(rule_code text, count_shapes text[], cleangov_codes text[], cleangov_since xid8, cleangov_stored boolean, OUT hits cleangov.hit[], OUT counts bigint[], OUT cleangov_note text)\n' ||
