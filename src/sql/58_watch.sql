@@ -390,6 +390,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   citus text := @extschema@.citus_table_kind(source);
+  k record;
 BEGIN
   IF (SELECT c.relkind FROM pg_class c WHERE c.oid = source) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', source
@@ -420,6 +421,21 @@ BEGIN
     PERFORM @extschema@.track(source);
   END IF;
   PERFORM @extschema@.rewatch(source);
+  -- The rules evaluated for the subjects a statement touched read every
+  -- shape of their passes by the subject's key: without an index that
+  -- serves it, each statement scans those tables whole (58_key_indexes.sql).
+  FOR k IN SELECT x.* FROM @extschema@.key_indexes() x
+            WHERE x.served IS NOT TRUE
+              AND EXISTS (SELECT FROM @extschema@.rule_definition d JOIN @extschema@.rule r USING (rule_code)
+                           WHERE d.kind = 'set' AND d.realtime AND d.grain IS NOT NULL AND r.enabled
+                             AND x.shape = ANY (d.reads)
+                             AND EXISTS (SELECT FROM @extschema@.binding y
+                                          WHERE watch.source::oid = ANY (y.tables) AND y.broken IS NULL AND y.shape = ANY (d.reads))) LOOP
+    RAISE NOTICE 'cleangov: writes to % are checked per subject, but shape % is read by its key % without an index: every statement scans %',
+      source, k.shape, k.key_column, k.source
+      USING HINT = coalesce(k.create_statement || ';', initcap(left(k.note, 1)) || substr(k.note, 2) || '.')
+                   || ' cleangov.key_indexes() lists every key and the indexes that serve it.';
+  END LOOP;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch(regclass) IS

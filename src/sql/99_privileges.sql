@@ -106,6 +106,8 @@ GRANT EXECUTE ON PROCEDURE @extschema@.drain_outbox_loop(interval, interval, int
 -- the admin and the analyst, who read the data the rules read.
 GRANT SELECT ON @extschema@.binding TO cleangov_admin, cleangov_analyst;
 GRANT SELECT ON @extschema@.binding_profile TO cleangov_admin, cleangov_analyst;
+-- Which subject keys an index serves: asks the planner with the caller's rights.
+GRANT EXECUTE ON FUNCTION @extschema@.key_indexes() TO cleangov_admin, cleangov_analyst;
 GRANT SELECT ON @extschema@.rule_definition TO cleangov_admin, cleangov_analyst;
 GRANT SELECT ON @extschema@.shape, @extschema@.shape_column, @extschema@.code_list, @extschema@.relation_kind, @extschema@.code
   TO cleangov_admin, cleangov_analyst, cleangov_inspector;
