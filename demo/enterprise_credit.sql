@@ -26,7 +26,7 @@ SELECT unit_id AS punit, handler_id AS handler FROM gov.penalty ORDER BY penalty
 SELECT min(w.tender_id) AS tender FROM gov.award w
  WHERE NOT EXISTS (SELECT FROM cleangov.alert a WHERE a.subject_kind = 'tender' AND a.subject_key = w.tender_id::text) \gset
 SELECT max(award_id) AS last_award, (SELECT max(penalty_id) FROM gov.penalty) AS last_penalty,
-       (SELECT max(case_id) FROM gov.approval_case) AS last_case, (SELECT max(enterprise_id) FROM gov.enterprise) AS last_firm
+       (SELECT max(enterprise_id) FROM gov.enterprise) AS last_firm
   FROM gov.award \gset
 
 CREATE TEMP TABLE demo_ec_firm (n int, code text, note text);
@@ -34,16 +34,20 @@ INSERT INTO demo_ec_firm VALUES
   (1, 'RED_WIN',     'listed 2024-02-01 and penalised 2024-03-01: 60, red from 2024-03-02; wins on 2024-05-10'),
   (2, 'RED_IDLE',    'the same records, no award after'),
   (3, 'RED_EARLY',   'the same records, won on 2024-02-20, before going red'),
-  (4, 'REPAIRED',    'the same records, the listing repaired on 2024-04-01 in one working day: 75, yellow; wins on 2024-05-10'),
-  (5, 'REFUSED',     'the same records, the repair refused after four working days (overdue); wins on 2024-06-03'),
+  (4, 'REPAIRED',    'the same records, the listing repaired on 2024-04-01 (its case on time): 75, yellow; wins on 2024-05-10'),
+  (5, 'REFUSED',     'the same records, the repair refused (its case overdue); wins on 2024-06-03'),
   (6, 'ARREARS',     'three penalties, two tax and two social-insurance arrears: 55, red; wins on 2024-09-02'),
   (7, 'LISTED_ONLY', 'listed only: 70, yellow; wins on 2024-05-10'),
   (8, 'SETTLED',     'listing removed and arrears settled in 2023, one penalty in 2024: 90, green; wins on 2024-05-10');
 INSERT INTO gov.enterprise (enterprise_id, uscc, name, legal_rep_id, region_code, address, phone, main_category,
                             registered_capital, established_on)
-SELECT :last_firm + n, '91330100CREDIT' || lpad(n::text, 4, '0'), 'Credit demo ' || code || ' Ltd', :rep, :'region',
+SELECT :last_firm + n, b17 || substr(a, (31 - (SELECT sum((strpos(a, substr(b17, i, 1)) - 1) * w[i]) FROM generate_series(1, 17) i)::int % 31) % 31 + 1, 1),
+       'Credit demo ' || code || ' Ltd', :rep, :'region',
        'Credit Road ' || n, '0571-8800' || lpad(n::text, 4, '0'), :'cat', 1000000, '2015-01-01'
-  FROM demo_ec_firm;
+  FROM demo_ec_firm,
+       -- a valid unified social credit code (GB 32100: the 18th character a check over the first 17)
+       LATERAL (SELECT '91330100MA2CR' || lpad(n::text, 4, '0') AS b17, '0123456789ABCDEFGHJKLMNPQRTUWXY' AS a,
+                       '{1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28}'::int[] AS w) c;
 CREATE TEMP TABLE demo_ec AS SELECT n, code, (:last_firm + n)::text AS firm, note FROM demo_ec_firm;
 
 -- The records: new sources bound to the new shapes, penalties into gov.penalty.
@@ -65,20 +69,27 @@ INSERT INTO gov.arrears
 SELECT 'AR-' || n || '-' || k || g, firm::bigint, k, CASE WHEN n = 8 THEN date '2023-03-01' ELSE date '2024-04-01' END,
        CASE WHEN n = 8 THEN date '2023-10-01' END, 15000
   FROM demo_ec, unnest('{tax,social_insurance}'::text[]) k, generate_series(1, 2) g WHERE n IN (6, 8);
--- the two repairs of listings, each an approval case of kind credit_repair (limit 2 working days, seed 004)
-INSERT INTO gov.approval_case (case_id, case_no, kind, unit_id, applicant_enterprise_id, handler_id, received_at,
-                               time_limit_days, due_date, decided_at, result)
-VALUES (:last_case + 9001, 'CREDIT-REPAIR-4', 'credit_repair', :punit, :last_firm + 4, :handler, '2024-03-29 09:00', 2, '2024-04-02', '2024-04-01 16:00', 'approved'),
-       (:last_case + 9002, 'CREDIT-REPAIR-5', 'credit_repair', :punit, :last_firm + 5, :handler, '2024-03-04 09:00', 2, '2024-03-06', '2024-03-08 16:00', 'rejected');
+-- the two repairs of listings, each linked to one of the demo's own credit-repair cases
+-- (gov.approval_case kind credit_repair, limit 2 working days, seed 004): one decided
+-- after its due date, one on time
+SELECT min(case_id) FILTER (WHERE decided_at::date > due_date) AS late_case,
+       min(case_id) FILTER (WHERE decided_at::date <= due_date) AS ontime_case
+  FROM gov.approval_case WHERE kind = 'credit_repair' AND decided_at IS NOT NULL \gset
 INSERT INTO gov.credit_repair VALUES
-  ('CR-4', :last_firm + 4, 'dishonest_debtor', 'DD-4', 'approved', '2024-04-01', :last_case + 9001),
-  ('CR-5', :last_firm + 5, 'dishonest_debtor', 'DD-5', 'refused', NULL, :last_case + 9002);
--- the awards, on a tender of the demo
-INSERT INTO gov.award (award_id, tender_id, enterprise_id, amount, awarded_at, status)
+  ('CR-4', :last_firm + 4, 'dishonest_debtor', 'DD-4', 'approved', '2024-04-01', :ontime_case),
+  ('CR-5', :last_firm + 5, 'dishonest_debtor', 'DD-5', 'refused', NULL, :late_case);
+-- the awards, on a tender of the demo, in a table of their own (gov.award is the
+-- generator's truth): the shape award is bound again to the union of both
+CREATE TABLE IF NOT EXISTS gov.credit_demo_award (LIKE gov.award);
+TRUNCATE gov.credit_demo_award;
+INSERT INTO gov.credit_demo_award (award_id, tender_id, enterprise_id, amount, awarded_at, status)
 SELECT :last_award + n, :tender, firm::bigint, 250000,
        CASE n WHEN 3 THEN '2024-02-20 10:00' WHEN 5 THEN '2024-06-03 10:00' WHEN 6 THEN '2024-09-02 10:00' ELSE '2024-05-10 10:00' END::timestamp,
        'active'
   FROM demo_ec WHERE n <> 2;
+CREATE OR REPLACE VIEW cleangov_demo.award_with_credit AS
+SELECT * FROM gov.award UNION ALL SELECT * FROM gov.credit_demo_award;
+SELECT count(*) FROM (SELECT cleangov.bind('award', 'cleangov_demo.award_with_credit', '{"supplier_id": "enterprise_id"}')) x;
 
 SELECT count(*) FROM (SELECT cleangov.bind('dishonest_debtor', 'gov.dishonest_debtor', '{"listed_at": "listed_on", "removed_at": "removed_on"}'),
                              cleangov.bind('arrears', 'gov.arrears', '{"settled_at": "settled_on"}'),
@@ -89,14 +100,13 @@ SELECT 'BAND_RED', firm, n IN (1, 2, 3, 5, 6), note FROM demo_ec
 UNION ALL
 SELECT 'CREDIT_RED_STILL_WINNING', firm, n IN (1, 5, 6), note FROM demo_ec
 UNION ALL
-VALUES ('REPAIR_OVERDUE', (:last_case + 9002)::text, true, 'decided after four working days, limit two'),
-       ('REPAIR_OVERDUE', (:last_case + 9001)::text, false, 'decided after one working day');
+VALUES ('REPAIR_OVERDUE', :'late_case', true, 'the repair of REFUSED: its case was decided after its due date'),
+       ('REPAIR_OVERDUE', :'ontime_case', false, 'the repair of REPAIRED: its case was decided on time');
 
--- The score, the rule, the time limit of the repairs.
+-- The score and the rule (the repairs' time limit: APPR_TIME_LIMIT ran in demo/detect.sql).
 SELECT cleangov.enterprise_credit_install() AS indicators \gset
 SELECT sum(subjects) AS scored FROM cleangov.index_compute('enterprise_credit', '2024', warn => false) \gset
 SELECT count(*) FROM (SELECT cleangov.run(rule_code => 'CREDIT_RED_STILL_WINNING')) x;
-SELECT count(*) FROM (SELECT cleangov.run(rule_code => 'APPR_TIME_LIMIT')) x;
 
 CREATE TEMP TABLE demo_ec_found AS
 SELECT 'BAND_RED' AS code, s.subject_key AS subject

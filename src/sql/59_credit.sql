@@ -71,7 +71,7 @@ CREATE FUNCTION @extschema@.enterprise_credit_records(period text, enterprise_ke
 #variable_conflict use_column
 DECLARE
   r daterange := @extschema@.period_range(period);
-  parts text[] := '{}';
+  parts text[] := ARRAY[]::text[];
   repairs text;
 BEGIN
   IF r IS NULL THEN

@@ -46,7 +46,7 @@ BEGIN
   UPDATE @extschema@.indicator i
      SET source_query = format('SELECT * FROM @extschema@.enterprise_credit_values($1, %L)', i.indicator_code)
    WHERE i.framework_code = 'enterprise_credit' AND i.method IS NOT NULL;
-  SELECT count(*) INTO n FROM @extschema@.indicator WHERE framework_code = 'enterprise_credit';
+  SELECT count(*)::int INTO n FROM @extschema@.indicator WHERE framework_code = 'enterprise_credit';
   RETURN n;
 END
 $$;
