@@ -100,7 +100,7 @@ check "alerts, events and rectifications are all there" \
 	"SELECT (SELECT count(*) FROM cleangov.alert WHERE rule_code NOT LIKE 'FILING%') || ' ' || (SELECT count(*) FROM cleangov.rectification)" "31 10"  # values below 10 are green in scheme "mine": not raised
 check "the changed shipped scheme kept its change, once" \
 	"SELECT count(*) || ' ' || min(cutoffs::text) || ' ' || bool_and(NOT shipped) FROM cleangov.band_scheme WHERE scheme_code = 'index3'" "1 {96,90,85} true"
-check "shipped schemes are not doubled" "SELECT count(*) FROM cleangov.band_scheme" "4"
+check "shipped schemes are not doubled" "SELECT count(*) FROM cleangov.band_scheme" "5"
 check "the rule change history came back, not logged again" \
 	"SELECT count(*) FROM cleangov.rule_history WHERE rule_code = 'D_RULE'" "1"
 check "the alert sequence continues" \
