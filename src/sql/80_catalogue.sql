@@ -52,6 +52,7 @@ INSERT INTO @extschema@.risk_scenario (scenario, domain, label_en, label_zh, see
   ('inflated price',         'procurement', 'winning price above the market',                '中标价高于市场均价', '001'),
   ('frequent changes',       'procurement', 'frequent changes of projects and contracts',    '项目频繁变更', '004'),
   ('eating off enterprises', 'procurement', 'eating off enterprises',                        '靠企吃企', '001'),
+  ('dishonest firm winning', 'procurement', 'a firm in the red credit band still winning contracts', '失信企业仍中标', '002'),
   -- 2 国企国资 / state firms and assets
   ('related-party transactions', 'state_assets', 'benefits passed through related-party transactions', '关联交易利益输送', '001'),
   ('overseas investment',    'state_assets', 'overseas investment decided against the rules', '境外投资违规决策', '001'),
