@@ -116,3 +116,11 @@ GRANT SELECT ON @extschema@.shape, @extschema@.shape_column, @extschema@.code_li
 -- alert_status_guard, append_only, rewatch_all, the index checks) are granted
 -- to nobody: a trigger fires whatever the writer's rights, and nobody needs
 -- to create more triggers on them.
+
+-- The enterprise integrity score (74_enterprise_credit.sql): the admin
+-- installs the framework; the report reads the records as the extension's
+-- owner, so it is the admin's and the analyst's, the roles that read the index.
+GRANT EXECUTE ON FUNCTION @extschema@.enterprise_credit_install() TO cleangov_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.enterprise_credit_report(text, text, int) TO cleangov_admin, cleangov_analyst;
+GRANT SELECT ON @extschema@.credit_record_kind TO cleangov_admin, cleangov_analyst, cleangov_inspector;
+GRANT INSERT, UPDATE, DELETE ON @extschema@.credit_record_kind TO cleangov_admin;
