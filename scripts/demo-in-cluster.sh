@@ -28,7 +28,6 @@ echo
 psqlq -f demo/watch.sql
 echo
 psqlq -f demo/supervision_standards.sql  # last: it re-runs R003 under tiered standards
-psqlq -f demo/enterprise_credit.sql  # after every detection: the score counts their alerts as procurement flags
 echo "== demo finished in $(( $(date +%s) - start )) s"
 if [ -n "$explore" ]; then
 	echo "== opening psql on database $db (schemas gov, truth, cleangov); \\q removes the cluster"

@@ -52,7 +52,6 @@ INSERT INTO @extschema@.risk_scenario (scenario, domain, label_en, label_zh, see
   ('inflated price',         'procurement', 'winning price above the market',                '中标价高于市场均价', '001'),
   ('frequent changes',       'procurement', 'frequent changes of projects and contracts',    '项目频繁变更', '004'),
   ('eating off enterprises', 'procurement', 'eating off enterprises',                        '靠企吃企', '001'),
-  ('dishonest firm winning', 'procurement', 'a firm in the red credit band still winning contracts', '失信企业仍中标', '002'),
   -- 2 国企国资 / state firms and assets
   ('related-party transactions', 'state_assets', 'benefits passed through related-party transactions', '关联交易利益输送', '001'),
   ('overseas investment',    'state_assets', 'overseas investment decided against the rules', '境外投资违规决策', '001'),
@@ -72,9 +71,6 @@ INSERT INTO @extschema@.risk_scenario (scenario, domain, label_en, label_zh, see
   ('built before approval',  'approval', 'built before approval, steps out of order',    '未批先建、环节倒置', '004'),
   ('time limit exceeded',    'approval', 'statutory time limit exceeded',                '超时限办理', '000'),
   ('directed matching',      'approval', 'a rotation that keeps matching one reviewer to one applicant', '评审轮候定向匹配', '004'),
-  ('split filing',           'approval', 'one project split into several filings to stay under an approval level', '拆分项目规避审批层级', NULL),
-  ('approval below level',   'approval', 'approval by an authority below the project''s level', '低层级机关越权审批', NULL),
-  ('approval expired',       'approval', 'a project started or paid after its approval expired', '核准失效后开工或拨付', NULL),
   -- 7 行政执法 / administrative enforcement
   ('discretion',             'enforcement', 'discretion too light or too heavy',         '自由裁量畸轻畸重', '000'),
   ('selective enforcement',  'enforcement', 'selective or favour-based enforcement',     '选择性执法、人情执法', '001'),

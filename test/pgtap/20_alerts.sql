@@ -191,7 +191,7 @@ SELECT is((SELECT array_agg(coalesce(old_thresholds::text, '-') || '>' || new_th
              FROM cleangov.rule_history WHERE rule_code = 'T_FIX'),
           ARRAY['{}>{"pct": 25} by ' || session_user], 'rule changes are kept: who, old and new thresholds');
 SELECT is((SELECT array_agg(scheme_code ORDER BY scheme_code) FROM cleangov.band_scheme WHERE shipped),
-          '{credit4,health4,index3,rule3}', 'shipped schemes are marked shipped');
+          '{health4,index3,rule3}', 'shipped schemes are marked shipped');
 SELECT is((SELECT shipped FROM cleangov.rule WHERE rule_code = 'T_FIX'), false, 'a user''s rule is not shipped');
 UPDATE cleangov.band_scheme SET cutoffs = '{96,90,85}' WHERE scheme_code = 'index3';
 SELECT is((SELECT shipped FROM cleangov.band_scheme WHERE scheme_code = 'index3'), false,

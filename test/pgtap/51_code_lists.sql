@@ -23,8 +23,7 @@ INSERT INTO cleangov.relation_kind (kind, category, name_en, name_zh) VALUES ('g
 SELECT ok('godparent' = ANY (cleangov.code_list_of('relation', 'kind')), 'a relation kind a user adds is a code at once (no copy)');
 SELECT is(cleangov.code_list_of('tender', 'buyer_id'), NULL, 'an uncoded column has no list');
 SELECT results_eq($$SELECT shape || '.' || column_name FROM cleangov.shape_column WHERE date_reading = 'end' ORDER BY 1$$,
-                  $$VALUES ('project_approval.extended_until'), ('project_approval.valid_until'), ('tender.period_end')$$,
-                  'only the deadline and the last valid days of an approval read a date as the end of its day');
+                  $$VALUES ('tender.period_end')$$, 'only the deadline reads a date as the end of its day');
 SELECT is((SELECT count(*)::int FROM cleangov.shape_column WHERE (date_reading IS NULL) <> (type <> 'timestamptz'::regtype)), 0,
           'date_reading is set for every timestamptz column and no other');
 

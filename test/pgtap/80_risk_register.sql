@@ -4,13 +4,12 @@
 BEGIN;
 SELECT plan(62);
 
--- The catalogue: 8 domains on the map, seed 001's 23 scenarios, seed 004's
--- directed matching and its three project models, and seed 002's dishonest
--- firm winning in them, every rule held to it.
+-- The catalogue: 8 domains on the map, seed 001's 23 scenarios and seed 004's
+-- directed matching in them, every rule held to it.
 SELECT is((SELECT count(*)::int FROM cleangov.domain_info WHERE map_position IS NOT NULL), 8,
           'eight high-risk domains on the risk map');
-SELECT is((SELECT count(*)::int FROM cleangov.risk_catalogue WHERE on_map), 28,
-          'twenty-eight scenarios in the eight domains (seed 001''s 23, seed 004''s directed matching, split filing, approval below level and approval expired, seed 002''s dishonest firm winning)');
+SELECT is((SELECT count(*)::int FROM cleangov.risk_catalogue WHERE on_map), 24,
+          'twenty-four scenarios in the eight domains (seed 001''s 23 and seed 004''s directed matching)');
 SELECT is((SELECT array_agg(scenario ORDER BY scenario) FROM cleangov.risk_scenario WHERE scenario IN ('bid rigging', 'eating off enterprises', 'favouring relatives')),
           '{"bid rigging","eating off enterprises","favouring relatives"}', 'the three scenarios seed 001 names are in it');
 SELECT is((SELECT count(*)::int FROM cleangov.rule r WHERE r.shipped AND r.scenario IS NOT NULL

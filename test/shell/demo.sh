@@ -26,27 +26,6 @@ sup=$(psql -X -At -d cleangov_demo -c "
   SELECT count(*) FILTER (WHERE fires) || ' ' || count(*) FILTER (WHERE NOT fires) FROM truth.register_planted")
 [ "$sup" = "10 10" ] || { echo "supervision_register: planted / near misses '$sup', expected '10 10'"; exit 1; }
 grep -q '== Risk registers and reporting duties' <<<"$out" || { echo "no supervision scoreboard printed"; exit 1; }
-# The enterprise integrity score (demo/enterprise_credit.sql): every planted
-# case found (red band, red and still winning, repair overdue), no near miss
-# raised, nothing found among the planted firms that was not planted.
-ec=$(psql -X -At -d cleangov_demo -c "
-  SELECT count(*) FILTER (WHERE fires) || ' ' || count(*) FILTER (WHERE NOT fires) FROM truth.enterprise_credit_planted")
-[ "$ec" = "9 9" ] || { echo "enterprise_credit: planted / near misses '$ec', expected '9 9'"; exit 1; }
-ec=$(psql -X -At -d cleangov_demo -c "
-  WITH found AS (
-    SELECT 'BAND_RED' AS code, subject_key AS subject FROM cleangov.index_score
-     WHERE framework_code = 'enterprise_credit' AND period = '2024' AND level = 'red'
-    UNION SELECT rule_code, subject_key FROM cleangov.alert WHERE rule_code = 'CREDIT_RED_STILL_WINNING'
-    UNION SELECT 'REPAIR_OVERDUE', r.detail ->> 'case_id'
-      FROM (SELECT DISTINCT enterprise_id FROM gov.credit_repair) c,
-           cleangov.enterprise_credit_report(c.enterprise_id::text) r
-     WHERE r.section = 'repair' AND (r.detail ->> 'overdue')::boolean)
-  SELECT bool_and(p.fires = EXISTS (SELECT FROM found f WHERE f.code = p.code AND f.subject = p.subject))
-         AND NOT EXISTS (SELECT FROM found f WHERE NOT EXISTS (SELECT FROM truth.enterprise_credit_planted p
-                                                                WHERE p.code = f.code AND p.subject = f.subject))
-    FROM truth.enterprise_credit_planted p")
-[ "$ec" = t ] || { echo "enterprise_credit: planted cases missed, near misses raised or findings outside the truth"; exit 1; }
-grep -q '== Enterprise integrity score' <<<"$out" || { echo "no enterprise credit scoreboard printed"; exit 1; }
 planted=$(psql -X -At -d cleangov_demo -c 'SELECT count(*) FROM truth.planted')
 [ "$planted" -gt 50 ] || { echo "only $planted planted cases"; exit 1; }
 # The loop ran: alerts reviewed, rectified, escalated twice, dismissed, and a recurrence caught.
