@@ -54,6 +54,9 @@ BEGIN
     EXCEPTION WHEN insufficient_privilege THEN
       served := NULL; indexes := NULL;
       note := 'the caller may not read the shape''s tables: ask a role that may';
+    WHEN OTHERS THEN
+      served := NULL; indexes := NULL;
+      note := 'the planner could not be asked: ' || SQLERRM;
     END;
     -- the statement, where the key is a column of the source table itself
     m := k.columns -> k.key_column;
@@ -84,4 +87,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.key_indexes() IS
-  'The subject keys by which the watch triggers and incremental runs read each bound shape (the grain keys of the shared passes, cleangov.pass.grain_keys), whether the planner can read one subject''s rows without a sequential scan (served, and the indexes it would use), and for a key that is a column of a table and not served, the CREATE INDEX CONCURRENTLY to run (the bound view casts keys to text, so an index on a bigint column does not serve; one on the column cast to text does). cleangov never creates these itself. Volatile because it asks the planner with enable_seqscan off.';
+  'The subject keys by which the watch triggers and incremental runs read each bound shape (the grain keys of the shared passes, cleangov.pass.grain_keys), whether the planner can read one subject''s rows without a sequential scan (served, and the indexes it would use), and for a key that is a column of a table and not served, the CREATE INDEX CONCURRENTLY to run (the bound view casts keys to text, so an index on a bigint column does not serve; one on the column cast to text does). cleangov never creates these itself. Volatile because it runs EXPLAIN with enable_seqscan off; parallel unsafe because it does.';
